@@ -1,0 +1,45 @@
+// memdb::Config — every setting of the daemon, with its default.
+//
+// Sources, highest precedence first: command-line flag > MEMDB_* environment variable >
+// YAML file > the defaults below. config/memdb.yaml documents every setting; the loader
+// (config_loader.h) is the only code that reads the sources.
+#ifndef MEMDB_CONFIG_CONFIG_H_
+#define MEMDB_CONFIG_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "protocol/frame.h"
+
+namespace memdb {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";  // server.bind / --bind / MEMDB_SERVER_BIND
+  uint16_t port = 7379;            // 0 = pick an ephemeral port (printed at start)
+  uint32_t max_connections = 10000;
+  uint32_t idle_timeout_ms = 300000;    // close authenticated connections idle this long; 0 = never
+  uint32_t handshake_timeout_ms = 5000;  // HELLO+AUTH must finish within this
+  uint32_t shutdown_grace_ms = 5000;     // time to finish in-flight requests on SIGTERM
+  uint32_t max_output_buffer_bytes = 64u << 20;  // per connection; stop reading above this
+};
+
+struct AuthConfig {
+  bool enabled = true;
+  std::map<std::string, std::string> client_keys;  // key id -> secret
+  std::string cluster_key;                          // node-to-node secret (used by clustering)
+};
+
+struct Config {
+  ServerConfig server;
+  protocol::Limits limits;
+  AuthConfig auth;
+  std::string data_dir = "var/data";
+  uint32_t node_id = 0;  // 0 = derive one at start
+  std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+  std::string config_path;         // the file that was loaded, empty if none
+};
+
+}  // namespace memdb
+
+#endif  // MEMDB_CONFIG_CONFIG_H_
