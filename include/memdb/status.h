@@ -20,7 +20,7 @@ enum class Code : uint16_t {
   kUnsupportedVersion = 2,  // protocol version not spoken by this peer
   kFrameTooLarge = 4,       // body length over the configured max frame size
   // Request-level: the connection stays usable.
-  kUnknownOpcode = 3,       // opcode not defined, or reserved for a later feature
+  kUnknownOpcode = 3,  // opcode not defined, or reserved for a later feature
   kKeyTooLarge = 5,
   kValueTooLarge = 6,
   kBadRequest = 7,          // body does not parse for this opcode
@@ -32,6 +32,7 @@ enum class Code : uint16_t {
   kShuttingDown = 13,
   kNotImplemented = 14,
   kInternal = 15,
+  kClockSkew = 16,  // request timestamp too far ahead of this node's clock
   // Local only, never on the wire.
   kInvalidArgument = 1000,
   kConnectionFailed = 1001,  // could not connect, or the connection broke

@@ -13,7 +13,7 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
   unsigned int out_len = 0;
   // An empty key is legal for HMAC; OpenSSL wants a non-null pointer.
   static const unsigned char kEmpty = 0;
-  const void* key_ptr = key.empty() ? &kEmpty : key.data();
+  const void* key_ptr = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
   if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), out,
            &out_len) == nullptr) {

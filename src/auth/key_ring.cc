@@ -4,8 +4,7 @@
 
 namespace memdb::auth {
 
-bool KeyRing::Verify(std::string_view key_id, std::string_view nonce,
-                     std::string_view mac) const {
+bool KeyRing::Verify(std::string_view key_id, std::string_view nonce, std::string_view mac) const {
   auto it = keys_.find(key_id);
   // Compute a MAC even for unknown ids so timing does not reveal which ids exist.
   static const std::string kDecoy = "memdb-decoy-secret";

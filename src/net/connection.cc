@@ -1,0 +1,123 @@
+#include "net/connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace memdb::net {
+
+namespace {
+constexpr size_t kInitialReadBuffer = 16 * 1024;
+constexpr size_t kShrinkAbove = 1 << 20;  // release big buffers once a large frame is done
+}  // namespace
+
+Connection::Connection(uint64_t id, asio::ip::tcp::socket socket, Node* node,
+                       const ServerConfig& config, ClosedCallback on_closed)
+    : id_(id),
+      socket_(std::move(socket)),
+      config_(config),
+      session_(node),
+      on_closed_(std::move(on_closed)),
+      in_(kInitialReadBuffer) {
+  asio::error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  peer_ = ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void Connection::Start(uint64_t now_ms) {
+  started_ms_ = now_ms;
+  last_activity_ms_ = now_ms;
+  spdlog::debug("conn {} from {}: open", id_, peer_);
+  DoRead();
+}
+
+bool Connection::OutputBacklogged() const {
+  return out_pending_.size() > config_.max_output_buffer_bytes;
+}
+
+void Connection::DoRead() {
+  if (reading_ || closed_ || draining_ || session_.closing() || OutputBacklogged()) return;
+  // Make room for at least the rest of the next frame (the decoder has bounded it).
+  const size_t needed = std::max(session_.bytes_needed(), in_len_ + 1);
+  if (in_.size() < needed) in_.resize(needed);
+  if (in_.size() - in_len_ < kInitialReadBuffer / 4 && in_.size() < needed + kInitialReadBuffer) {
+    in_.resize(in_.size() + kInitialReadBuffer);
+  }
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+      [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
+}
+
+void Connection::OnRead(const asio::error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close(ec == asio::error::eof ? "client closed" : "read error: " + ec.message());
+    return;
+  }
+  last_activity_ms_ = now_ms_;
+  in_len_ += n;
+  const size_t consumed = session_.Consume(std::string_view(in_.data(), in_len_), &out_pending_);
+  if (consumed > 0) {
+    in_len_ -= consumed;
+    if (in_len_ > 0) std::memmove(in_.data(), in_.data() + consumed, in_len_);
+    if (in_.size() > kShrinkAbove && in_len_ < kInitialReadBuffer) {
+      in_.resize(kInitialReadBuffer);
+      in_.shrink_to_fit();
+    }
+  }
+  if (session_.closing()) {
+    spdlog::info("conn {} from {}: closing: {}", id_, peer_, session_.close_reason());
+    draining_ = true;
+  }
+  MaybeWrite();
+  DoRead();
+}
+
+void Connection::MaybeWrite() {
+  if (writing_ || closed_) return;
+  if (out_pending_.empty()) {
+    if (draining_) Close(session_.closing() ? session_.close_reason() : "server shutting down");
+    return;
+  }
+  out_writing_.swap(out_pending_);
+  writing_ = true;
+  asio::async_write(
+      socket_, asio::buffer(out_writing_),
+      [self = shared_from_this()](const asio::error_code& ec, size_t) { self->OnWrite(ec); });
+}
+
+void Connection::OnWrite(const asio::error_code& ec) {
+  writing_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close("write error: " + ec.message());
+    return;
+  }
+  out_writing_.clear();
+  if (out_writing_.capacity() > kShrinkAbove) out_writing_.shrink_to_fit();
+  MaybeWrite();
+  DoRead();  // resumes reading if it was paused on backlog
+}
+
+void Connection::Drain() {
+  if (closed_) return;
+  draining_ = true;
+  MaybeWrite();
+}
+
+void Connection::Close(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  spdlog::debug("conn {} from {}: closed ({}), {} requests", id_, peer_, reason,
+                session_.requests_handled());
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (on_closed_) on_closed_(id_);
+}
+
+}  // namespace memdb::net

@@ -1,0 +1,168 @@
+#include "net/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+
+#include "net/connection.h"
+#include "protocol/messages.h"
+
+namespace memdb::net {
+
+namespace {
+
+uint64_t SteadyNowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// How often timeouts are checked: a quarter of the shortest timeout, within [20 ms, 1 s].
+std::chrono::milliseconds SweepInterval(const ServerConfig& c) {
+  uint64_t shortest = c.handshake_timeout_ms;
+  if (c.idle_timeout_ms > 0) shortest = std::min<uint64_t>(shortest, c.idle_timeout_ms);
+  return std::chrono::milliseconds(std::clamp<uint64_t>(shortest / 4, 20, 1000));
+}
+
+}  // namespace
+
+Server::Server(const ServerConfig& config, Node* node)
+    : config_(config),
+      node_(node),
+      acceptor_(io_),
+      signals_(io_, SIGINT, SIGTERM),
+      sweep_timer_(io_),
+      grace_timer_(io_) {}
+
+Server::~Server() = default;
+
+Status Server::Listen() {
+  asio::error_code ec;
+  auto address = asio::ip::make_address(config_.bind, ec);
+  if (ec)
+    return Status(Code::kInvalidArgument,
+                  "server.bind: \"" + config_.bind + "\" is not an IP address");
+  asio::ip::tcp::endpoint endpoint(address, config_.port);
+  const std::string where = config_.bind + ":" + std::to_string(config_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status(Code::kIoError, "cannot listen on " + where + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+  return Status::Ok();
+}
+
+void Server::Run() {
+  signals_.async_wait([this](const asio::error_code& ec, int signo) {
+    if (!ec) BeginShutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+  Connection::SetNow(SteadyNowMs());
+  DoAccept();
+  ArmSweep();
+  io_.run();
+}
+
+void Server::RequestShutdown() {
+  asio::post(io_, [this] { BeginShutdown("shutdown requested"); });
+}
+
+void Server::DoAccept() {
+  acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || shutting_down_) return;
+      // EMFILE and friends: log, back off briefly via the next accept.
+      spdlog::warn("accept failed: {}", ec.message());
+      DoAccept();
+      return;
+    }
+    if (shutting_down_) return;
+    Connection::SetNow(SteadyNowMs());
+    if (connections_.size() >= config_.max_connections) {
+      Reject(std::move(socket));
+    } else {
+      const uint64_t id = next_connection_id_++;
+      auto conn = std::make_shared<Connection>(id, std::move(socket), node_, config_,
+                                               [this](uint64_t closed_id) {
+                                                 connections_.erase(closed_id);
+                                                 MaybeFinishShutdown();
+                                               });
+      connections_.emplace(id, conn);
+      conn->Start(SteadyNowMs());
+    }
+    DoAccept();
+  });
+}
+
+void Server::Reject(asio::ip::tcp::socket socket) {
+  spdlog::warn("refusing connection: {} connections open (server.max_connections)",
+               connections_.size());
+  auto sock = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+  auto reply = std::make_shared<std::string>();
+  // Request id 0 is reserved for connection-level errors (docs/protocol.md).
+  protocol::AppendErrorResponse(reply.get(), static_cast<uint8_t>(protocol::Opcode::kHello), 0,
+                                node_->clock().Current(), Code::kTooManyConnections,
+                                "server has reached max_connections");
+  asio::async_write(*sock, asio::buffer(*reply), [sock, reply](const asio::error_code&, size_t) {
+    asio::error_code ignored;
+    sock->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    sock->close(ignored);
+  });
+}
+
+void Server::ArmSweep() {
+  sweep_timer_.expires_after(SweepInterval(config_));
+  sweep_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec || shutting_down_) return;
+    Sweep();
+    ArmSweep();
+  });
+}
+
+void Server::Sweep() {
+  const uint64_t now = SteadyNowMs();
+  Connection::SetNow(now);
+  std::vector<std::shared_ptr<Connection>> expired;
+  for (auto& [id, conn] : connections_) {
+    if (!conn->authenticated()) {
+      if (now - conn->started_ms() > config_.handshake_timeout_ms) expired.push_back(conn);
+    } else if (config_.idle_timeout_ms > 0 &&
+               now - conn->last_activity_ms() > config_.idle_timeout_ms) {
+      expired.push_back(conn);
+    }
+  }
+  for (auto& conn : expired) {
+    conn->Close(conn->authenticated() ? "idle timeout" : "handshake timeout");
+  }
+}
+
+void Server::BeginShutdown(const char* why) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  spdlog::info("{}: shutting down, draining {} connection(s)", why, connections_.size());
+  asio::error_code ignored;
+  acceptor_.close(ignored);
+  sweep_timer_.cancel();
+  signals_.cancel();
+  grace_timer_.expires_after(std::chrono::milliseconds(config_.shutdown_grace_ms));
+  grace_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;
+    spdlog::warn("shutdown grace period over: closing {} connection(s)", connections_.size());
+    auto remaining = connections_;
+    for (auto& [id, conn] : remaining) conn->Close("shutdown grace period over");
+  });
+  auto snapshot = connections_;  // Drain may close and erase
+  for (auto& [id, conn] : snapshot) conn->Drain();
+  MaybeFinishShutdown();
+}
+
+void Server::MaybeFinishShutdown() {
+  if (shutting_down_ && connections_.empty()) {
+    grace_timer_.cancel();
+    spdlog::info("all connections closed");
+  }
+}
+
+}  // namespace memdb::net

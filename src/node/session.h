@@ -1,0 +1,68 @@
+// Session — the protocol state machine of one client connection, sans-IO.
+//
+// The runtime feeds it the bytes it has buffered; the session decodes every complete frame,
+// runs the handshake (HELLO -> CHALLENGE -> AUTH -> OK), hands authenticated requests to the
+// Node, and appends all replies to one output buffer so they go out in as few writes as
+// possible. It never touches a socket or a timer: handshake and idle timeouts are the
+// runtime's, which can ask `authenticated()`.
+//
+// Before AUTH succeeds only HELLO and AUTH are accepted; anything else gets AUTH_REQUIRED and
+// the session closes. Once `closing()` is true the runtime must flush `out` and close; further
+// input is ignored.
+//
+// Threading: the node's event-loop thread.
+#ifndef MEMDB_NODE_SESSION_H_
+#define MEMDB_NODE_SESSION_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "node/node.h"
+#include "protocol/frame.h"
+
+namespace memdb {
+
+class Session {
+ public:
+  enum class State { kAwaitHello, kAwaitAuth, kReady, kClosing };
+
+  // `node` must outlive the session.
+  explicit Session(Node* node);
+
+  // Consumes every complete frame at the front of `input`, appending replies to `out`.
+  // Returns the number of bytes consumed (the caller drops them from its buffer).
+  size_t Consume(std::string_view input, std::string* out);
+
+  // Total bytes the next frame needs, known once its header has arrived (else the header
+  // size); lets the runtime size its read buffer. Bounded by the max frame limit.
+  size_t bytes_needed() const { return bytes_needed_; }
+
+  State state() const { return state_; }
+  bool closing() const { return state_ == State::kClosing; }
+  bool authenticated() const { return state_ == State::kReady; }
+  // Why the session closed, for the log; never contains secrets or values.
+  const std::string& close_reason() const { return close_reason_; }
+  const std::string& client_name() const { return client_name_; }
+  const std::string& key_id() const { return key_id_; }
+  uint64_t requests_handled() const { return requests_handled_; }
+
+ private:
+  void HandleHello(const protocol::Frame& frame, std::string* out);
+  void HandleAuth(const protocol::Frame& frame, std::string* out);
+  // Appends an error reply and moves to kClosing.
+  void Fail(uint8_t opcode, uint32_t request_id, const Status& status, std::string* out);
+
+  Node* node_;
+  State state_;
+  std::string nonce_;
+  std::string client_name_;
+  std::string key_id_;
+  std::string close_reason_;
+  size_t bytes_needed_ = protocol::kHeaderSize;
+  uint64_t requests_handled_ = 0;
+};
+
+}  // namespace memdb
+
+#endif  // MEMDB_NODE_SESSION_H_

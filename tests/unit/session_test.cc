@@ -1,0 +1,315 @@
+// Node + Session driven without a socket: bytes in, reply bytes out.
+#include "node/session.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "auth/hmac.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "node/node.h"
+#include "protocol/codec.h"
+#include "protocol/messages.h"
+
+namespace memdb {
+namespace {
+
+using protocol::Opcode;
+
+constexpr uint64_t kNowMs = 1'700'000'000'000ULL;
+constexpr char kKeyId[] = "app";
+constexpr char kSecret[] = "s3cret-s3cret-s3cret";
+
+struct Reply {
+  protocol::FrameHeader header;
+  std::string body;
+};
+
+class SessionTest : public ::testing::Test {
+ protected:
+  explicit SessionTest(bool auth_enabled = true) : clock_(kNowMs), random_(42) {
+    NodeOptions options;
+    options.node_id = 7;
+    options.limits.max_frame_bytes = 4096;
+    options.limits.max_key_bytes = 64;
+    options.limits.max_value_bytes = 1024;
+    options.auth_enabled = auth_enabled;
+    auth::KeyRing keys;
+    keys.Add(kKeyId, kSecret);
+    node_ = std::make_unique<Node>(options, std::move(keys), &clock_, &random_);
+    session_ = std::make_unique<Session>(node_.get());
+  }
+
+  // Feeds `bytes`, returns every reply frame produced.
+  std::vector<Reply> Feed(const std::string& bytes) {
+    pending_ += bytes;
+    std::string out;
+    size_t consumed = session_->Consume(pending_, &out);
+    pending_.erase(0, consumed);
+    std::vector<Reply> replies;
+    std::string_view rest = out;
+    while (!rest.empty()) {
+      auto r = protocol::DecodeFrame(rest, protocol::Limits{}, /*expect_response=*/true);
+      // A reply echoing an opcode this build does not know decodes as a non-fatal error.
+      const bool unknown_opcode = r.status == protocol::DecodeStatus::kError && !r.fatal;
+      EXPECT_TRUE(r.status == protocol::DecodeStatus::kFrame || unknown_opcode);
+      if (r.status != protocol::DecodeStatus::kFrame && !unknown_opcode) break;
+      replies.push_back(
+          {r.frame.header,
+           std::string(rest.substr(protocol::kHeaderSize, r.consumed - protocol::kHeaderSize))});
+      rest.remove_prefix(r.consumed);
+    }
+    return replies;
+  }
+
+  Reply FeedOne(const std::string& bytes) {
+    auto replies = Feed(bytes);
+    EXPECT_EQ(replies.size(), 1u);
+    return replies.empty() ? Reply{} : replies[0];
+  }
+
+  void Handshake(const std::string& secret = kSecret, const std::string& key_id = kKeyId) {
+    std::string hello;
+    protocol::AppendHelloRequest(&hello, 1, 0, {protocol::kProtocolVersion, "test"});
+    Reply challenge = FeedOne(hello);
+    ASSERT_EQ(challenge.header.status, Code::kOk);
+    protocol::Challenge c;
+    ASSERT_TRUE(protocol::ParseChallenge(challenge.body, &c).ok());
+    ASSERT_EQ(c.nonce.size(), protocol::kNonceSize);
+    std::string mac = auth::ComputeAuthMac(secret, c.nonce, key_id);
+    std::string auth;
+    protocol::AppendAuthRequest(&auth, 2, 0, {key_id, mac});
+    last_auth_ = FeedOne(auth);
+  }
+
+  static std::string Get(uint32_t id, std::string_view key, Timestamp ts = 0) {
+    std::string f;
+    protocol::AppendKeyRequest(&f, Opcode::kGet, id, ts, key);
+    return f;
+  }
+  static std::string Set(uint32_t id, std::string_view key, std::string_view value,
+                         Timestamp ts = 0) {
+    std::string f;
+    protocol::AppendSetRequest(&f, id, ts, {key, value});
+    return f;
+  }
+  static std::string ErrorMessage(const Reply& r) {
+    std::string_view msg;
+    EXPECT_TRUE(protocol::ParseErrorResponse(r.body, &msg).ok());
+    return std::string(msg);
+  }
+
+  ManualClock clock_;
+  SeededRandom random_;
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<Session> session_;
+  std::string pending_;
+  Reply last_auth_;
+};
+
+TEST_F(SessionTest, HandshakeThenCrud) {
+  Handshake();
+  ASSERT_EQ(last_auth_.header.status, Code::kOk);
+  EXPECT_TRUE(session_->authenticated());
+
+  Reply set = FeedOne(Set(10, "k", "v1"));
+  ASSERT_EQ(set.header.status, Code::kOk);
+  EXPECT_EQ(set.header.request_id, 10u);
+  Version v;
+  ASSERT_TRUE(protocol::ParseSetResponse(set.body, &v).ok());
+  EXPECT_EQ(v.node_id, 7u);
+
+  Reply get = FeedOne(Get(11, "k"));
+  protocol::GetResult g;
+  ASSERT_TRUE(protocol::ParseGetResponse(get.body, &g).ok());
+  EXPECT_TRUE(g.found);
+  EXPECT_EQ(g.value, "v1");
+  EXPECT_EQ(g.version, v);
+
+  std::string contains;
+  protocol::AppendKeyRequest(&contains, Opcode::kContains, 12, 0, "k");
+  bool present = false;
+  ASSERT_TRUE(protocol::ParseContainsResponse(FeedOne(contains).body, &present).ok());
+  EXPECT_TRUE(present);
+
+  std::string del;
+  protocol::AppendKeyRequest(&del, Opcode::kDel, 13, 0, "k");
+  protocol::DelResult d;
+  ASSERT_TRUE(protocol::ParseDelResponse(FeedOne(del).body, &d).ok());
+  EXPECT_TRUE(d.existed);
+  EXPECT_GT(d.version, v);
+  ASSERT_TRUE(protocol::ParseDelResponse(FeedOne(del).body, &d).ok());
+  EXPECT_FALSE(d.existed);
+
+  Reply miss = FeedOne(Get(14, "k"));
+  ASSERT_TRUE(protocol::ParseGetResponse(miss.body, &g).ok());
+  EXPECT_FALSE(g.found);
+
+  std::string ping;
+  protocol::AppendPingRequest(&ping, 15, 0, "hi");
+  Reply pong = FeedOne(ping);
+  std::string_view payload;
+  ASSERT_TRUE(protocol::ParsePingResponse(pong.body, &payload).ok());
+  EXPECT_EQ(payload, "hi");
+}
+
+TEST_F(SessionTest, DataRequestBeforeAuthIsRefusedAndCloses) {
+  Reply r = FeedOne(Get(5, "k"));
+  EXPECT_EQ(r.header.status, Code::kAuthRequired);
+  EXPECT_EQ(r.header.request_id, 5u);
+  EXPECT_TRUE(session_->closing());
+  // Nothing more is processed.
+  EXPECT_TRUE(Feed(Get(6, "k")).empty());
+}
+
+TEST_F(SessionTest, DataRequestBetweenHelloAndAuthIsRefused) {
+  std::string hello;
+  protocol::AppendHelloRequest(&hello, 1, 0, {protocol::kProtocolVersion, "test"});
+  FeedOne(hello);
+  Reply r = FeedOne(Set(2, "k", "v"));
+  EXPECT_EQ(r.header.status, Code::kAuthRequired);
+  EXPECT_TRUE(session_->closing());
+  EXPECT_FALSE(node_->store().Find("k").has_value());
+}
+
+TEST_F(SessionTest, WrongSecretFailsAuthAndCloses) {
+  Handshake("not-the-secret");
+  EXPECT_EQ(last_auth_.header.status, Code::kAuthFailed);
+  EXPECT_TRUE(session_->closing());
+  EXPECT_FALSE(session_->authenticated());
+}
+
+TEST_F(SessionTest, UnknownKeyIdFailsAuthWithSameMessage) {
+  Handshake(kSecret, "nobody");
+  EXPECT_EQ(last_auth_.header.status, Code::kAuthFailed);
+  EXPECT_EQ(ErrorMessage(last_auth_), "authentication failed");
+}
+
+TEST_F(SessionTest, AuthBeforeHelloIsAProtocolViolation) {
+  std::string auth;
+  protocol::AppendAuthRequest(&auth, 1, 0, {kKeyId, std::string(32, 'x')});
+  EXPECT_EQ(FeedOne(auth).header.status, Code::kProtocolViolation);
+  EXPECT_TRUE(session_->closing());
+}
+
+TEST_F(SessionTest, SecondHelloAfterAuthIsAProtocolViolation) {
+  Handshake();
+  std::string hello;
+  protocol::AppendHelloRequest(&hello, 3, 0, {protocol::kProtocolVersion, "again"});
+  EXPECT_EQ(FeedOne(hello).header.status, Code::kProtocolViolation);
+  EXPECT_TRUE(session_->closing());
+}
+
+TEST_F(SessionTest, NonceIsFreshPerConnection) {
+  std::string hello;
+  protocol::AppendHelloRequest(&hello, 1, 0, {protocol::kProtocolVersion, "a"});
+  Reply first = FeedOne(hello);
+  Session other(node_.get());
+  std::string out;
+  other.Consume(hello, &out);
+  auto r = protocol::DecodeFrame(out, protocol::Limits{}, true);
+  ASSERT_EQ(r.status, protocol::DecodeStatus::kFrame);
+  protocol::Challenge a, b;
+  ASSERT_TRUE(protocol::ParseChallenge(first.body, &a).ok());
+  ASSERT_TRUE(protocol::ParseChallenge(r.frame.body, &b).ok());
+  EXPECT_NE(a.nonce, b.nonce);
+}
+
+TEST_F(SessionTest, PipelinedRequestsAnsweredInOneConsume) {
+  Handshake();
+  std::string batch;
+  for (uint32_t i = 0; i < 100; ++i) batch += Set(100 + i, "k" + std::to_string(i), "v");
+  for (uint32_t i = 0; i < 100; ++i) batch += Get(200 + i, "k" + std::to_string(i));
+  auto replies = Feed(batch);
+  ASSERT_EQ(replies.size(), 200u);
+  for (uint32_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(replies[i].header.request_id, 100 + i);
+    EXPECT_EQ(replies[i].header.status, Code::kOk);
+  }
+}
+
+TEST_F(SessionTest, FramesSplitAcrossReadsAtEveryOffset) {
+  Handshake();
+  const std::string frame = Set(9, "split-key", "split-value");
+  for (size_t cut = 1; cut < frame.size(); ++cut) {
+    EXPECT_TRUE(Feed(frame.substr(0, cut)).empty()) << "cut " << cut;
+    auto replies = Feed(frame.substr(cut));
+    ASSERT_EQ(replies.size(), 1u) << "cut " << cut;
+    EXPECT_EQ(replies[0].header.status, Code::kOk);
+  }
+}
+
+TEST_F(SessionTest, UnknownOpcodeKeepsSessionOpen) {
+  Handshake();
+  std::string frame = Get(20, "k");
+  frame[3] = static_cast<char>(0x31);  // CAS range: reserved
+  Reply r = FeedOne(frame);
+  EXPECT_EQ(r.header.status, Code::kUnknownOpcode);
+  EXPECT_EQ(r.header.request_id, 20u);
+  EXPECT_FALSE(session_->closing());
+  EXPECT_EQ(FeedOne(Get(21, "k")).header.status, Code::kOk);
+}
+
+TEST_F(SessionTest, OversizeFrameIsRejectedFromItsHeaderAlone) {
+  Handshake();
+  std::string frame = Set(30, "k", std::string(5000, 'x'));  // body > max_frame_bytes 4096
+  Reply r = FeedOne(frame.substr(0, protocol::kHeaderSize));
+  EXPECT_EQ(r.header.status, Code::kFrameTooLarge);
+  EXPECT_TRUE(session_->closing());
+}
+
+TEST_F(SessionTest, KeyAndValueLimitsKeepSessionOpen) {
+  Handshake();
+  EXPECT_EQ(FeedOne(Set(40, std::string(65, 'k'), "v")).header.status, Code::kKeyTooLarge);
+  EXPECT_EQ(FeedOne(Set(41, "k", std::string(1025, 'v'))).header.status, Code::kValueTooLarge);
+  EXPECT_FALSE(session_->closing());
+  EXPECT_FALSE(node_->store().Find("k").has_value());
+}
+
+TEST_F(SessionTest, RepliesCarryNodeTimestampPastClientTimestamp) {
+  Handshake();
+  // The client has seen a timestamp 1 s ahead of this node (from another node).
+  const Timestamp client_ts = (kNowMs + 1000) << kHlcLogicalBits;
+  Reply set = FeedOne(Set(50, "k", "v", client_ts));
+  Version v;
+  ASSERT_TRUE(protocol::ParseSetResponse(set.body, &v).ok());
+  EXPECT_GT(v.timestamp, client_ts);  // session causality: the write orders after
+  EXPECT_GE(set.header.timestamp, v.timestamp);
+  Reply get = FeedOne(Get(51, "k"));
+  EXPECT_GT(get.header.timestamp, set.header.timestamp);
+}
+
+TEST_F(SessionTest, ClockSkewedRequestIsRefusedWithoutMovingTheClock) {
+  Handshake();
+  const Timestamp before = node_->clock().Current();
+  Reply r = FeedOne(Set(60, "k", "v", UINT64_MAX));
+  EXPECT_EQ(r.header.status, Code::kClockSkew);
+  EXPECT_FALSE(session_->closing());
+  EXPECT_FALSE(node_->store().Find("k").has_value());
+  EXPECT_LT(node_->clock().Current(), before + 10);
+}
+
+TEST_F(SessionTest, BadMagicClosesSession) {
+  Handshake();
+  std::string frame = Get(70, "k");
+  frame[0] = 'X';
+  EXPECT_EQ(FeedOne(frame).header.status, Code::kBadFrame);
+  EXPECT_TRUE(session_->closing());
+}
+
+class NoAuthSessionTest : public SessionTest {
+ protected:
+  NoAuthSessionTest() : SessionTest(/*auth_enabled=*/false) {}
+};
+
+TEST_F(NoAuthSessionTest, DataRequestsAllowedWithoutHandshake) {
+  EXPECT_EQ(FeedOne(Set(1, "k", "v")).header.status, Code::kOk);
+  EXPECT_EQ(FeedOne(Get(2, "k")).header.status, Code::kOk);
+  Handshake("anything", "anyone");  // a client that always handshakes still works
+  EXPECT_EQ(last_auth_.header.status, Code::kOk);
+}
+
+}  // namespace
+}  // namespace memdb
