@@ -40,12 +40,20 @@ Server::~Server() = default;
 
 Status Server::Listen() {
   asio::error_code ec;
-  auto address = asio::ip::make_address(config_.bind, ec);
-  if (ec)
-    return Status(Code::kInvalidArgument,
-                  "server.bind: \"" + config_.bind + "\" is not an IP address");
-  asio::ip::tcp::endpoint endpoint(address, config_.port);
   const std::string where = config_.bind + ":" + std::to_string(config_.port);
+  asio::ip::tcp::endpoint endpoint;
+  if (auto address = asio::ip::make_address(config_.bind, ec); !ec) {
+    endpoint = asio::ip::tcp::endpoint(address, config_.port);
+  } else {
+    // A host name: listen on its first address.
+    asio::ip::tcp::resolver resolver(io_);
+    auto results = resolver.resolve(config_.bind, std::to_string(config_.port), ec);
+    if (ec || results.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "server.bind: cannot resolve \"" + config_.bind + "\": " + ec.message());
+    }
+    endpoint = results.begin()->endpoint();
+  }
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
