@@ -4,6 +4,11 @@
 // DecodeFrame on what they have; kNeedMore means "call again with more bytes" (nothing is
 // consumed). The header is validated — magic, version, flags, status, length against
 // Limits — before the body is awaited, so an oversize length is rejected without buffering.
+// Fields are checked as soon as their bytes are present, even in a partial header: garbage such
+// as an HTTP request is rejected after 2 bytes rather than after 24.
+//
+// Thread-safety: DecodeFrame is a pure function; FrameWriter and BodyReader are plain values
+// owned by one thread at a time.
 #ifndef MEMDB_PROTOCOL_CODEC_H_
 #define MEMDB_PROTOCOL_CODEC_H_
 
@@ -12,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/endian.h"
 #include "memdb/status.h"
 #include "protocol/frame.h"
 
@@ -34,12 +40,22 @@ struct DecodeResult {
   // fatal: the stream cannot be resynchronised (bad magic/version/flags, oversize length);
   // the connection must be closed after replying. Non-fatal (unknown opcode): `consumed`
   // skips the whole frame, `frame.header` is filled so the reply can echo the request id.
+  // For a fatal error found once all kHeaderSize bytes were present, `frame.header` is filled
+  // too (raw, untrusted) so the reply can echo the request id; otherwise it is default.
+  // For kUnknownOpcode `frame.body` is also set (a client may match such a response by id).
   bool fatal = true;
 };
 
 // Decodes one frame from the start of `input`.
 // Request-side checks (used by the server): `expect_response` false rejects frames with the
 // response flag; true (client side) requires it.
+// Errors, in wire order of the field checked:
+//   bad magic, reserved flag bits, wrong response flag,
+//   non-zero status in a request, response status >= 1000 (not a wire code)  -> kBadFrame
+//   version != kProtocolVersion                                              -> kUnsupportedVersion
+//   body_length > limits.max_frame_bytes                                     -> kFrameTooLarge
+//   (all fatal); then, once the whole frame is present, an opcode this build does not know
+//   -> kUnknownOpcode, non-fatal. A response with a non-zero status is a valid kFrame.
 DecodeResult DecodeFrame(std::string_view input, const Limits& limits, bool expect_response);
 
 // Appends a frame to `out`. The body is written by the caller between Begin and Finish:
@@ -90,6 +106,54 @@ class BodyReader {
   std::string_view data_;
   size_t pos_ = 0;
 };
+
+// ---- inline definitions: the per-field calls of every encoder and parser (hot path) ----
+
+inline void FrameWriter::PutU8(uint8_t v) { memdb::PutU8(out_, v); }
+inline void FrameWriter::PutU16(uint16_t v) { memdb::PutU16(out_, v); }
+inline void FrameWriter::PutU32(uint32_t v) { memdb::PutU32(out_, v); }
+inline void FrameWriter::PutU64(uint64_t v) { memdb::PutU64(out_, v); }
+inline void FrameWriter::PutBytes(std::string_view bytes) {
+  memdb::PutU32(out_, static_cast<uint32_t>(bytes.size()));
+  out_->append(bytes);
+}
+inline void FrameWriter::PutRaw(std::string_view bytes) { out_->append(bytes); }
+
+inline bool BodyReader::GetU8(uint8_t* v) {
+  if (remaining() < 1) return false;
+  *v = static_cast<uint8_t>(data_[pos_]);
+  pos_ += 1;
+  return true;
+}
+inline bool BodyReader::GetU16(uint16_t* v) {
+  if (remaining() < 2) return false;
+  *v = DecodeU16(data_.data() + pos_);
+  pos_ += 2;
+  return true;
+}
+inline bool BodyReader::GetU32(uint32_t* v) {
+  if (remaining() < 4) return false;
+  *v = DecodeU32(data_.data() + pos_);
+  pos_ += 4;
+  return true;
+}
+inline bool BodyReader::GetU64(uint64_t* v) {
+  if (remaining() < 8) return false;
+  *v = DecodeU64(data_.data() + pos_);
+  pos_ += 8;
+  return true;
+}
+inline bool BodyReader::GetRaw(size_t n, std::string_view* bytes) {
+  if (remaining() < n) return false;
+  *bytes = std::string_view(data_.data() + pos_, n);
+  pos_ += n;
+  return true;
+}
+inline bool BodyReader::GetBytes(std::string_view* bytes, uint32_t max_len) {
+  uint32_t len;
+  if (!GetU32(&len) || len > max_len) return false;
+  return GetRaw(len, bytes);
+}
 
 }  // namespace memdb::protocol
 

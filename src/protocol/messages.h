@@ -3,9 +3,10 @@
 // Body layouts are specified in docs/protocol.md; all integers little-endian, "bytes" is a u32
 // length followed by that many bytes.
 //
-// Parse* never allocate: every length is checked against the remaining body and the Limits
-// before use. They return kBadRequest for a body that does not parse (including trailing
-// bytes), kKeyTooLarge / kValueTooLarge for sizes over the limits.
+// Parse* never allocate on success (only an error Status's message is built): every length is
+// checked against the Limits, then against the remaining body, before use. They return
+// kBadRequest for a body that does not parse (including trailing bytes), kKeyTooLarge /
+// kValueTooLarge for sizes over the limits.
 #ifndef MEMDB_PROTOCOL_MESSAGES_H_
 #define MEMDB_PROTOCOL_MESSAGES_H_
 
@@ -20,7 +21,7 @@
 namespace memdb::protocol {
 
 inline constexpr size_t kNonceSize = 32;
-inline constexpr size_t kMacSize = 32;  // HMAC-SHA256
+inline constexpr size_t kMacSize = 32;                   // HMAC-SHA256
 inline constexpr uint32_t kMaxNameBytes = 256;           // client name, server name, key id
 inline constexpr uint32_t kMaxErrorMessageBytes = 1024;  // longer messages are truncated
 
@@ -72,8 +73,7 @@ void AppendPingRequest(std::string* out, uint32_t request_id, Timestamp ts,
 // GET, DEL and CONTAINS share one body: the key.
 void AppendKeyRequest(std::string* out, Opcode opcode, uint32_t request_id, Timestamp ts,
                       std::string_view key);
-void AppendSetRequest(std::string* out, uint32_t request_id, Timestamp ts,
-                      const SetRequest& set);
+void AppendSetRequest(std::string* out, uint32_t request_id, Timestamp ts, const SetRequest& set);
 
 void AppendChallenge(std::string* out, uint32_t request_id, Timestamp ts,
                      const Challenge& challenge);
@@ -83,13 +83,13 @@ void AppendPingResponse(std::string* out, uint32_t request_id, Timestamp ts,
                         std::string_view payload);
 void AppendGetResponse(std::string* out, uint32_t request_id, Timestamp ts,
                        const GetResult& result);
-void AppendSetResponse(std::string* out, uint32_t request_id, Timestamp ts,
-                       const Version& version);
+void AppendSetResponse(std::string* out, uint32_t request_id, Timestamp ts, const Version& version);
 void AppendDelResponse(std::string* out, uint32_t request_id, Timestamp ts,
                        const DelResult& result);
 void AppendContainsResponse(std::string* out, uint32_t request_id, Timestamp ts, bool present);
 // Error response for any opcode (raw byte, so unknown opcodes can be answered).
-// `code` must be a wire code other than kOk; `message` is truncated to kMaxErrorMessageBytes.
+// `code` must be a wire code other than kOk (debug builds assert; release builds send kInternal);
+// `message` is truncated to kMaxErrorMessageBytes, without splitting a UTF-8 character.
 void AppendErrorResponse(std::string* out, uint8_t opcode, uint32_t request_id, Timestamp ts,
                          Code code, std::string_view message);
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Fuzzes the protocol v1 frame decoder with libFuzzer (+ ASan, UBSan).
+#
+# Usage: scripts/run-fuzz.sh [seconds]      (default 30)
+#
+# Configures a separate clang build in build-fuzz/ (-DMEMDB_FUZZ=ON, tests off), builds
+# fuzz_frame_decoder, writes a seed corpus from tests/vectors/protocol_v1.json and runs the
+# fuzzer for the given time. The working corpus (build-fuzz/fuzz/corpus/) is kept between runs.
+# Exits non-zero on any crash, sanitizer report, failed invariant, timeout or OOM; the input
+# that triggered it is saved under build-fuzz/fuzz/artifacts/ and can be replayed with
+#   build-fuzz/tests/fuzz/fuzz_frame_decoder <file>
+set -euo pipefail
+
+seconds="${1:-30}"
+if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: $0 [seconds]   (a positive integer, default 30)" >&2
+  exit 2
+fi
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="$root/build-fuzz"
+work="$build/fuzz"
+seeds="$work/seeds"
+corpus="$work/corpus"
+artifacts="$work/artifacts"
+vectors="$root/tests/vectors/protocol_v1.json"
+
+for tool in clang++ cmake ninja python3; do
+  command -v "$tool" >/dev/null || { echo "run-fuzz: '$tool' not found (scripts/install-deps.sh)" >&2; exit 2; }
+done
+
+echo "run-fuzz: configuring $build"
+cmake -S "$root" -B "$build" -G Ninja \
+  -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMEMDB_FUZZ=ON \
+  -DMEMDB_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target fuzz_frame_decoder
+fuzzer="$build/tests/fuzz/fuzz_frame_decoder"
+
+# Seeds: each vector behind the fuzzer's 7-byte prefix (mode byte + three u16 limits; see
+# tests/fuzz/frame_decoder_fuzz.cc), plus whole streams of all valid requests and responses.
+rm -rf "$seeds"
+mkdir -p "$seeds" "$corpus" "$artifacts"
+python3 - "$vectors" "$seeds" <<'PY'
+import json, struct, sys, os
+vectors_path, out_dir = sys.argv[1], sys.argv[2]
+vectors = json.load(open(vectors_path))["vectors"]
+streams = {False: b"", True: b""}
+for v in vectors:
+    response = v["direction"] == "response"
+    data = bytes.fromhex(v["hex"])
+    limits = v.get("limits")
+    if limits:
+        lim = [min(limits.get(k, 0xFFFF), 0xFFFF)
+               for k in ("max_frame_bytes", "max_key_bytes", "max_value_bytes")]
+        prefix = struct.pack("<BHHH", int(response), *lim)
+    else:
+        prefix = struct.pack("<BHHH", 2 | int(response), 0, 0, 0)
+    open(os.path.join(out_dir, v["name"]), "wb").write(prefix + data)
+    if "expect" in v and not limits:
+        streams[response] += data
+for response, data in streams.items():
+    name = "stream_responses" if response else "stream_requests"
+    open(os.path.join(out_dir, name), "wb").write(struct.pack("<BHHH", 2 | int(response), 0, 0, 0) + data)
+print(f"run-fuzz: {len(vectors) + 2} seeds from {os.path.basename(vectors_path)}")
+PY
+
+echo "run-fuzz: fuzzing for ${seconds}s"
+set +e
+"$fuzzer" "$corpus" "$seeds" \
+  -max_total_time="$seconds" \
+  -timeout=10 \
+  -rss_limit_mb=2048 \
+  -max_len=65536 \
+  -print_final_stats=1 \
+  -artifact_prefix="$artifacts/"
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "run-fuzz: FAILED (exit $status); reproducer(s):" >&2
+  ls -1 "$artifacts" >&2 || true
+  exit "$status"
+fi
+echo "run-fuzz: clean after ${seconds}s"

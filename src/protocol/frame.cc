@@ -1,0 +1,56 @@
+#include "protocol/frame.h"
+
+#include <array>
+#include <string_view>
+
+namespace memdb::protocol {
+
+namespace {
+
+// "0x00" .. "0xff", so OpcodeName can return a view for any byte without allocating.
+constexpr std::array<std::array<char, 4>, 256> kHexNames = [] {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::array<std::array<char, 4>, 256> names{};
+  for (size_t i = 0; i < names.size(); ++i) {
+    names[i] = {'0', 'x', kDigits[i >> 4], kDigits[i & 0xf]};
+  }
+  return names;
+}();
+
+}  // namespace
+
+bool IsKnownOpcode(uint8_t opcode) {
+  switch (static_cast<Opcode>(opcode)) {
+    case Opcode::kHello:
+    case Opcode::kAuth:
+    case Opcode::kPing:
+    case Opcode::kGet:
+    case Opcode::kSet:
+    case Opcode::kDel:
+    case Opcode::kContains:
+      return true;
+  }
+  return false;
+}
+
+std::string_view OpcodeName(uint8_t opcode) {
+  switch (static_cast<Opcode>(opcode)) {
+    case Opcode::kHello:
+      return "HELLO";
+    case Opcode::kAuth:
+      return "AUTH";
+    case Opcode::kPing:
+      return "PING";
+    case Opcode::kGet:
+      return "GET";
+    case Opcode::kSet:
+      return "SET";
+    case Opcode::kDel:
+      return "DEL";
+    case Opcode::kContains:
+      return "CONTAINS";
+  }
+  return std::string_view(kHexNames[opcode].data(), kHexNames[opcode].size());
+}
+
+}  // namespace memdb::protocol

@@ -1,0 +1,382 @@
+#include "protocol/messages.h"
+
+#include <algorithm>
+#include <cassert>
+#include <string>
+
+#include "protocol/codec.h"
+
+namespace memdb::protocol {
+
+// ---------------------------------------------------------------------------------------------
+// Encoders
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr size_t kLengthPrefix = 4;  // the u32 in front of every "bytes" field
+
+// Makes room for `extra` more bytes with a single allocation at most. Grows geometrically so
+// that coalescing many frames into one buffer stays amortised O(1) whatever the library's
+// reserve() policy is.
+inline void ReserveFor(std::string* out, size_t extra) {
+  const size_t need = out->size() + extra;
+  if (need > out->capacity()) out->reserve(std::max(need, 2 * out->capacity()));
+}
+
+// Reserves room for the whole frame and writes its header; the caller writes exactly
+// `body_size` bytes of body and calls Finish().
+inline FrameWriter StartFrame(std::string* out, uint8_t opcode, bool response, Code status,
+                              uint32_t request_id, Timestamp ts, size_t body_size) {
+  ReserveFor(out, kHeaderSize + body_size);
+  FrameHeader header;
+  header.opcode = opcode;
+  header.flags = response ? kFlagResponse : 0;
+  header.status = status;
+  header.request_id = request_id;
+  header.timestamp = ts;
+  FrameWriter w(out);
+  w.Begin(header);
+  return w;
+}
+
+inline FrameWriter StartRequest(std::string* out, Opcode opcode, uint32_t request_id, Timestamp ts,
+                                size_t body_size) {
+  return StartFrame(out, static_cast<uint8_t>(opcode), /*response=*/false, Code::kOk, request_id,
+                    ts, body_size);
+}
+
+inline FrameWriter StartResponse(std::string* out, Opcode opcode, uint32_t request_id, Timestamp ts,
+                                 size_t body_size) {
+  return StartFrame(out, static_cast<uint8_t>(opcode), /*response=*/true, Code::kOk, request_id, ts,
+                    body_size);
+}
+
+// Longest prefix of `message` of at most `max` bytes that does not split a UTF-8 sequence.
+std::string_view TruncateUtf8(std::string_view message, size_t max) {
+  if (message.size() <= max) return message;
+  size_t cut = max;
+  // A continuation byte (10xxxxxx) at the cut means a character straddles it; a UTF-8
+  // character has at most 3 continuation bytes.
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<uint8_t>(message[cut]) & 0xC0) == 0x80; ++i) {
+    --cut;
+  }
+  return message.substr(0, cut);
+}
+
+}  // namespace
+
+void AppendHelloRequest(std::string* out, uint32_t request_id, Timestamp ts,
+                        const HelloRequest& hello) {
+  FrameWriter w = StartRequest(out, Opcode::kHello, request_id, ts,
+                               2 + kLengthPrefix + hello.client_name.size());
+  w.PutU16(hello.protocol_version);
+  w.PutBytes(hello.client_name);
+  w.Finish();
+}
+
+void AppendAuthRequest(std::string* out, uint32_t request_id, Timestamp ts,
+                       const AuthRequest& auth) {
+  FrameWriter w = StartRequest(out, Opcode::kAuth, request_id, ts,
+                               kLengthPrefix + auth.key_id.size() + auth.mac.size());
+  w.PutBytes(auth.key_id);
+  w.PutRaw(auth.mac);
+  w.Finish();
+}
+
+void AppendPingRequest(std::string* out, uint32_t request_id, Timestamp ts,
+                       std::string_view payload) {
+  FrameWriter w = StartRequest(out, Opcode::kPing, request_id, ts, kLengthPrefix + payload.size());
+  w.PutBytes(payload);
+  w.Finish();
+}
+
+void AppendKeyRequest(std::string* out, Opcode opcode, uint32_t request_id, Timestamp ts,
+                      std::string_view key) {
+  FrameWriter w = StartRequest(out, opcode, request_id, ts, kLengthPrefix + key.size());
+  w.PutBytes(key);
+  w.Finish();
+}
+
+void AppendSetRequest(std::string* out, uint32_t request_id, Timestamp ts, const SetRequest& set) {
+  FrameWriter w = StartRequest(out, Opcode::kSet, request_id, ts,
+                               2 * kLengthPrefix + set.key.size() + set.value.size());
+  w.PutBytes(set.key);
+  w.PutBytes(set.value);
+  w.Finish();
+}
+
+void AppendChallenge(std::string* out, uint32_t request_id, Timestamp ts,
+                     const Challenge& challenge) {
+  FrameWriter w =
+      StartResponse(out, Opcode::kHello, request_id, ts,
+                    2 + kLengthPrefix + challenge.server_name.size() + challenge.nonce.size());
+  w.PutU16(challenge.protocol_version);
+  w.PutBytes(challenge.server_name);
+  w.PutRaw(challenge.nonce);
+  w.Finish();
+}
+
+void AppendEmptyResponse(std::string* out, Opcode opcode, uint32_t request_id, Timestamp ts) {
+  StartResponse(out, opcode, request_id, ts, 0).Finish();
+}
+
+void AppendPingResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                        std::string_view payload) {
+  FrameWriter w = StartResponse(out, Opcode::kPing, request_id, ts, kLengthPrefix + payload.size());
+  w.PutBytes(payload);
+  w.Finish();
+}
+
+void AppendGetResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                       const GetResult& result) {
+  const size_t body_size = result.found ? 1 + 8 + 4 + kLengthPrefix + result.value.size() : 1;
+  FrameWriter w = StartResponse(out, Opcode::kGet, request_id, ts, body_size);
+  w.PutU8(result.found ? 1 : 0);
+  if (result.found) {
+    w.PutU64(result.version.timestamp);
+    w.PutU32(result.version.node_id);
+    w.PutBytes(result.value);
+  }
+  w.Finish();
+}
+
+void AppendSetResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                       const Version& version) {
+  FrameWriter w = StartResponse(out, Opcode::kSet, request_id, ts, 8 + 4);
+  w.PutU64(version.timestamp);
+  w.PutU32(version.node_id);
+  w.Finish();
+}
+
+void AppendDelResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                       const DelResult& result) {
+  FrameWriter w = StartResponse(out, Opcode::kDel, request_id, ts, 1 + 8 + 4);
+  w.PutU8(result.existed ? 1 : 0);
+  w.PutU64(result.version.timestamp);
+  w.PutU32(result.version.node_id);
+  w.Finish();
+}
+
+void AppendContainsResponse(std::string* out, uint32_t request_id, Timestamp ts, bool present) {
+  FrameWriter w = StartResponse(out, Opcode::kContains, request_id, ts, 1);
+  w.PutU8(present ? 1 : 0);
+  w.Finish();
+}
+
+void AppendErrorResponse(std::string* out, uint8_t opcode, uint32_t request_id, Timestamp ts,
+                         Code code, std::string_view message) {
+  assert(code != Code::kOk && IsWireCode(code));
+  if (code == Code::kOk || !IsWireCode(code)) code = Code::kInternal;  // release builds
+  message = TruncateUtf8(message, kMaxErrorMessageBytes);
+  FrameWriter w = StartFrame(out, opcode, /*response=*/true, code, request_id, ts,
+                             kLengthPrefix + message.size());
+  w.PutBytes(message);
+  w.Finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoders
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// A BodyReader that records the first failure in `*status` as a Status naming the message and
+// field, e.g. "SET request: key is 70000 bytes, limit is 65536". After a failure every call is a
+// no-op that returns false, so a parser can read all its fields and check once at the end.
+// Strings are only built on the error path; on the success path the caller's Status (returned
+// by NRVO) is never touched.
+class Parser {
+ public:
+  Parser(std::string_view body, const char* what, Status* status)
+      : reader_(body), what_(what), status_(status) {}
+
+  bool U16(const char* field, uint16_t* v) { return Need(field, 2) && reader_.GetU16(v); }
+  bool U32(const char* field, uint32_t* v) { return Need(field, 4) && reader_.GetU32(v); }
+  bool U64(const char* field, uint64_t* v) { return Need(field, 8) && reader_.GetU64(v); }
+
+  // A u8 that must be 0 or 1.
+  bool Bool(const char* field, bool* v) {
+    uint8_t b = 0;
+    if (!Need(field, 1) || !reader_.GetU8(&b)) return false;
+    if (b > 1) return NotABool(field, b);
+    *v = b == 1;
+    return true;
+  }
+
+  // u32 length + bytes. A length over `limit` fails with `over_limit` before the remaining body
+  // is looked at; a length past the end of the body fails with kBadRequest.
+  bool Bytes(const char* field, uint32_t limit, Code over_limit, std::string_view* out) {
+    uint32_t len = 0;
+    if (!Need(field, 4, " length") || !reader_.GetU32(&len)) return false;
+    if (len > limit) return OverLimit(field, len, limit, over_limit);
+    return Raw(field, len, out);
+  }
+
+  // Exactly `n` bytes with no length prefix.
+  bool Raw(const char* field, size_t n, std::string_view* out) {
+    return Need(field, n) && reader_.GetRaw(n, out);
+  }
+
+  // Records trailing bytes as the failure, unless an earlier one was recorded.
+  void Finish() {
+    if (!failed_ && !reader_.AtEnd()) TrailingBytes();
+  }
+
+ private:
+  // Checks that `n` more bytes are there for `field`.
+  bool Need(const char* field, size_t n, const char* suffix = "") {
+    if (failed_) return false;
+    if (reader_.remaining() >= n) return true;
+    return Truncated(field, n, suffix);
+  }
+
+  // The error paths, out of line so that the success path inlines into each Parse*.
+  [[gnu::noinline, gnu::cold]] bool Truncated(const char* field, size_t n, const char* suffix) {
+    return Fail(Code::kBadRequest, "body ends inside " + std::string(field) + suffix + " (needs " +
+                                       std::to_string(n) + " bytes, " +
+                                       std::to_string(reader_.remaining()) + " left)");
+  }
+  [[gnu::noinline, gnu::cold]] bool OverLimit(const char* field, uint32_t len, uint32_t limit,
+                                              Code code) {
+    return Fail(code, std::string(field) + " is " + std::to_string(len) + " bytes, limit is " +
+                          std::to_string(limit));
+  }
+  [[gnu::noinline, gnu::cold]] bool NotABool(const char* field, uint8_t b) {
+    return Fail(Code::kBadRequest,
+                std::string(field) + " must be 0 or 1, got " + std::to_string(b));
+  }
+  [[gnu::noinline, gnu::cold]] void TrailingBytes() {
+    Fail(Code::kBadRequest,
+         std::to_string(reader_.remaining()) + " unexpected bytes after the end of the body");
+  }
+  bool Fail(Code code, const std::string& detail) {
+    failed_ = true;
+    *status_ = Status(code, std::string(what_) + ": " + detail);
+    return false;
+  }
+
+  BodyReader reader_;
+  const char* what_;
+  Status* status_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+Status ParseHelloRequest(std::string_view body, HelloRequest* out) {
+  Status status;
+  Parser p(body, "HELLO request", &status);
+  p.U16("protocol_version", &out->protocol_version);
+  p.Bytes("client_name", kMaxNameBytes, Code::kBadRequest, &out->client_name);
+  p.Finish();
+  return status;
+}
+
+Status ParseAuthRequest(std::string_view body, AuthRequest* out) {
+  Status status;
+  Parser p(body, "AUTH request", &status);
+  p.Bytes("key_id", kMaxNameBytes, Code::kBadRequest, &out->key_id);
+  p.Raw("mac", kMacSize, &out->mac);
+  p.Finish();
+  return status;
+}
+
+Status ParsePingRequest(std::string_view body, const Limits& limits, std::string_view* payload) {
+  Status status;
+  Parser p(body, "PING request", &status);
+  p.Bytes("payload", limits.max_value_bytes, Code::kValueTooLarge, payload);
+  p.Finish();
+  return status;
+}
+
+Status ParseKeyRequest(std::string_view body, const Limits& limits, std::string_view* key) {
+  Status status;
+  Parser p(body, "GET/DEL/CONTAINS request", &status);
+  p.Bytes("key", limits.max_key_bytes, Code::kKeyTooLarge, key);
+  p.Finish();
+  return status;
+}
+
+Status ParseSetRequest(std::string_view body, const Limits& limits, SetRequest* out) {
+  Status status;
+  Parser p(body, "SET request", &status);
+  p.Bytes("key", limits.max_key_bytes, Code::kKeyTooLarge, &out->key);
+  p.Bytes("value", limits.max_value_bytes, Code::kValueTooLarge, &out->value);
+  p.Finish();
+  return status;
+}
+
+Status ParseChallenge(std::string_view body, Challenge* out) {
+  Status status;
+  Parser p(body, "CHALLENGE", &status);
+  p.U16("protocol_version", &out->protocol_version);
+  p.Bytes("server_name", kMaxNameBytes, Code::kBadRequest, &out->server_name);
+  p.Raw("nonce", kNonceSize, &out->nonce);
+  p.Finish();
+  return status;
+}
+
+Status ParseEmptyResponse(std::string_view body) {
+  Status status;
+  Parser(body, "empty response", &status).Finish();
+  return status;
+}
+
+Status ParsePingResponse(std::string_view body, std::string_view* payload) {
+  Status status;
+  Parser p(body, "PING response", &status);
+  p.Bytes("payload", UINT32_MAX, Code::kBadRequest, payload);
+  p.Finish();
+  return status;
+}
+
+Status ParseGetResponse(std::string_view body, GetResult* out) {
+  Status status;
+  Parser p(body, "GET response", &status);
+  *out = GetResult();
+  if (p.Bool("found", &out->found) && out->found) {
+    p.U64("timestamp", &out->version.timestamp);
+    p.U32("node_id", &out->version.node_id);
+    p.Bytes("value", UINT32_MAX, Code::kBadRequest, &out->value);
+  }
+  p.Finish();
+  return status;
+}
+
+Status ParseSetResponse(std::string_view body, Version* out) {
+  Status status;
+  Parser p(body, "SET response", &status);
+  p.U64("timestamp", &out->timestamp);
+  p.U32("node_id", &out->node_id);
+  p.Finish();
+  return status;
+}
+
+Status ParseDelResponse(std::string_view body, DelResult* out) {
+  Status status;
+  Parser p(body, "DEL response", &status);
+  p.Bool("existed", &out->existed);
+  p.U64("timestamp", &out->version.timestamp);
+  p.U32("node_id", &out->version.node_id);
+  p.Finish();
+  return status;
+}
+
+Status ParseContainsResponse(std::string_view body, bool* present) {
+  Status status;
+  Parser p(body, "CONTAINS response", &status);
+  p.Bool("present", present);
+  p.Finish();
+  return status;
+}
+
+Status ParseErrorResponse(std::string_view body, std::string_view* message) {
+  Status status;
+  Parser p(body, "error response", &status);
+  p.Bytes("message", kMaxErrorMessageBytes, Code::kBadRequest, message);
+  p.Finish();
+  return status;
+}
+
+}  // namespace memdb::protocol
