@@ -18,16 +18,18 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";  // server.bind / --bind / MEMDB_SERVER_BIND
   uint16_t port = 7379;            // 0 = pick an ephemeral port (printed at start)
   uint32_t max_connections = 10000;
-  uint32_t idle_timeout_ms = 300000;    // close authenticated connections idle this long; 0 = never
-  uint32_t handshake_timeout_ms = 5000;  // HELLO+AUTH must finish within this
-  uint32_t shutdown_grace_ms = 5000;     // time to finish in-flight requests on SIGTERM
+  uint32_t idle_timeout_ms = 300000;  // close authenticated connections idle this long; 0 = never
+  uint32_t handshake_timeout_ms = 5000;          // HELLO+AUTH must finish within this
+  uint32_t shutdown_grace_ms = 5000;             // time to finish in-flight requests on SIGTERM
   uint32_t max_output_buffer_bytes = 64u << 20;  // per connection; stop reading above this
 };
 
 struct AuthConfig {
   bool enabled = true;
-  std::map<std::string, std::string> client_keys;  // key id -> secret
-  std::string cluster_key;                          // node-to-node secret (used by clustering)
+  // key id -> secret: every key in effect, from auth.client_keys and auth.client_keys_file.
+  std::map<std::string, std::string> client_keys;
+  std::string client_keys_file;  // file of "id:secret" lines that was read; empty = none
+  std::string cluster_key;       // node-to-node secret (used by clustering)
 };
 
 struct Config {
@@ -35,7 +37,7 @@ struct Config {
   protocol::Limits limits;
   AuthConfig auth;
   std::string data_dir = "var/data";
-  uint32_t node_id = 0;  // 0 = derive one at start
+  uint32_t node_id = 0;            // 0 = derive one at start
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::string config_path;         // the file that was loaded, empty if none
 };

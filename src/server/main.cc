@@ -60,7 +60,21 @@ int main(int argc, char** argv) {
   try {
     auto loaded = memdb::LoadConfig(argc, argv, memdb::CurrentEnvironment(), kVersion);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "memdb: %s\n", loaded.status().message().c_str());
+      const memdb::Status& s = loaded.status();
+      if (s.code() == memdb::Code::kInvalidArgument) {
+        // One problem per line, each naming the setting, the value and its source.
+        std::string text = s.message();
+        std::fprintf(stderr, "memdb: invalid configuration:\n");
+        size_t start = 0;
+        while (start < text.size()) {
+          size_t end = text.find('\n', start);
+          if (end == std::string::npos) end = text.size();
+          std::fprintf(stderr, "  %s\n", text.substr(start, end - start).c_str());
+          start = end + 1;
+        }
+      } else {
+        std::fprintf(stderr, "memdb: %s\n", s.ToString().c_str());
+      }
       return 2;
     }
     const memdb::CommandLine& cli = loaded.value();
@@ -69,6 +83,7 @@ int main(int argc, char** argv) {
       return cli.exit_code;
     }
     if (cli.action == memdb::CommandLine::Action::kPrintConfig) {
+      for (const auto& w : cli.warnings) std::fprintf(stderr, "memdb: warning: %s\n", w.c_str());
       std::fputs(cli.output.c_str(), stdout);
       return 0;
     }
@@ -79,6 +94,7 @@ int main(int argc, char** argv) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
     spdlog::set_level(spdlog::level::from_str(config.log_level));
 
+    for (const auto& w : cli.warnings) spdlog::warn("{}", w);
     if (!config.auth.enabled) {
       spdlog::warn(
           "*** AUTHENTICATION IS DISABLED (auth.enabled=false): any client that can "

@@ -1,0 +1,345 @@
+#include "config/settings.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <limits>
+
+namespace memdb::config {
+
+namespace {
+
+constexpr uint32_t kU32Max = std::numeric_limits<uint32_t>::max();
+
+// clang-format off
+const Setting kSettings[] = {
+    // ---- server ----
+    {"server.bind", "--bind", Kind::kString, 0, 0, "", "ADDR",
+     "Address to listen on (IP literal or host name)",
+     [](Config* c) -> FieldRef { return &c->server.bind; }},
+    {"server.port", "--port", Kind::kUint, 0, 65535, "a valid port", "PORT",
+     "TCP port for clients and peers; 0 = pick an ephemeral port",
+     [](Config* c) -> FieldRef { return &c->server.port; }},
+    {"server.max_connections", "", Kind::kUint, 1, kU32Max, "a valid connection count", "N",
+     "Connections accepted at once; more are refused with TOO_MANY_CONNECTIONS",
+     [](Config* c) -> FieldRef { return &c->server.max_connections; }},
+    {"server.idle_timeout_ms", "", Kind::kUint, 0, kU32Max, "a duration in milliseconds", "MS",
+     "Close authenticated connections idle this long; 0 = never",
+     [](Config* c) -> FieldRef { return &c->server.idle_timeout_ms; }},
+    {"server.handshake_timeout_ms", "", Kind::kUint, 1, kU32Max, "a duration in milliseconds",
+     "MS", "HELLO and AUTH must complete within this, or the connection is closed",
+     [](Config* c) -> FieldRef { return &c->server.handshake_timeout_ms; }},
+    {"server.shutdown_grace_ms", "", Kind::kUint, 0, kU32Max, "a duration in milliseconds", "MS",
+     "On SIGTERM, time given to in-flight requests before connections are closed",
+     [](Config* c) -> FieldRef { return &c->server.shutdown_grace_ms; }},
+    {"server.max_output_buffer_bytes", "", Kind::kUint, 1, kU32Max, "a size in bytes", "BYTES",
+     "Per connection: stop reading requests while more than this many reply bytes are queued",
+     [](Config* c) -> FieldRef { return &c->server.max_output_buffer_bytes; }},
+    // ---- limits ----
+    {"limits.max_frame_bytes", "", Kind::kUint, 1, kU32Max, "a size in bytes", "BYTES",
+     "Largest frame body accepted; must hold max_key_bytes + max_value_bytes + 64",
+     [](Config* c) -> FieldRef { return &c->limits.max_frame_bytes; }},
+    {"limits.max_key_bytes", "", Kind::kUint, 1, kU32Max, "a size in bytes", "BYTES",
+     "Largest key accepted",
+     [](Config* c) -> FieldRef { return &c->limits.max_key_bytes; }},
+    {"limits.max_value_bytes", "", Kind::kUint, 1, kU32Max, "a size in bytes", "BYTES",
+     "Largest value accepted",
+     [](Config* c) -> FieldRef { return &c->limits.max_value_bytes; }},
+    // ---- auth ----
+    {"auth.enabled", "", Kind::kBool, 0, 0, "", "BOOL",
+     "Require every client to authenticate with a key (the flag alone means true)",
+     [](Config* c) -> FieldRef { return &c->auth.enabled; }},
+    {"auth.client_keys", "", Kind::kClientKeys, 0, 0, "", "ID:SECRET",
+     "A client key; repeat for more. Replaces the keys given by env and YAML",
+     [](Config* c) -> FieldRef { return &c->auth.client_keys; }},
+    {"auth.client_keys_file", "", Kind::kString, 0, 0, "", "PATH",
+     "File of id:secret lines, added to auth.client_keys; \"\" = none",
+     [](Config* c) -> FieldRef { return &c->auth.client_keys_file; }},
+    {"auth.cluster_key", "", Kind::kSecret, 0, 0, "", "SECRET",
+     "Secret shared by the nodes of a cluster",
+     [](Config* c) -> FieldRef { return &c->auth.cluster_key; }},
+    // ---- top level ----
+    {"data_dir", "", Kind::kString, 0, 0, "", "PATH",
+     "Directory for the operation log and node state",
+     [](Config* c) -> FieldRef { return &c->data_dir; }},
+    {"node_id", "", Kind::kUint, 0, kU32Max, "a valid node id", "ID",
+     "This node's id in the cluster; 0 = derive one at start",
+     [](Config* c) -> FieldRef { return &c->node_id; }},
+    // ---- log ----
+    {"log.level", "", Kind::kLogLevel, 0, 0, "", "LEVEL",
+     "One of trace, debug, info, warn, error, critical, off",
+     [](Config* c) -> FieldRef { return &c->log_level; }},
+};
+// clang-format on
+
+constexpr std::string_view kSections[] = {"server", "limits", "auth", "log"};
+
+bool ParseUint(std::string_view text, uint64_t* out) {
+  if (text.empty() || text.size() > 19) return false;
+  uint64_t n = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return false;
+    n = n * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  *out = n;
+  return true;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return out;
+}
+
+bool IsLogLevel(std::string_view text) {
+  return std::find(std::begin(kLogLevels), std::end(kLogLevels), text) != std::end(kLogLevels);
+}
+
+}  // namespace
+
+std::string AllowedValues(const Setting& setting) {
+  switch (setting.kind) {
+    case Kind::kString:
+    case Kind::kSecret:
+      return "a string";
+    case Kind::kBool:
+      return "a boolean (true/false, yes/no, on/off, 1/0)";
+    case Kind::kUint:
+      return std::string(setting.noun) + " (" + std::to_string(setting.min) + "-" +
+             std::to_string(setting.max) + ")";
+    case Kind::kLogLevel: {
+      std::string out = "one of ";
+      for (std::string_view level : kLogLevels) {
+        if (level != kLogLevels[0]) out += ", ";
+        out += level;
+      }
+      return out;
+    }
+    case Kind::kClientKeys:
+      return "a mapping of key id to secret";
+  }
+  return "";
+}
+
+namespace {
+
+std::string BadValue(const Setting& setting, std::string_view text, std::string_view origin) {
+  std::string message =
+      std::string(setting.key) + ": " + Quote(text) + " is not " + AllowedValues(setting);
+  if (!origin.empty()) message += " (from " + std::string(origin) + ")";
+  return message;
+}
+
+// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// True when `candidate` ends with `name` after a separator: "server.port" for "port",
+// "--server-max-connections" for "--max-connections".
+bool EndsWithComponent(std::string_view candidate, std::string_view name) {
+  while (!name.empty() && name.front() == '-') name.remove_prefix(1);
+  if (name.size() < 3 || candidate.size() <= name.size()) return false;
+  if (candidate.substr(candidate.size() - name.size()) != name) return false;
+  char separator = candidate[candidate.size() - name.size() - 1];
+  return separator == '.' || separator == '-' || separator == '_';
+}
+
+}  // namespace
+
+std::span<const Setting> AllSettings() { return kSettings; }
+
+const Setting* FindSetting(std::string_view key) {
+  for (const Setting& setting : kSettings) {
+    if (setting.key == key) return &setting;
+  }
+  return nullptr;
+}
+
+bool IsSection(std::string_view key) {
+  return std::find(std::begin(kSections), std::end(kSections), key) != std::end(kSections);
+}
+
+std::string FlagName(const Setting& setting) {
+  if (setting.kind == Kind::kClientKeys) return "--auth-client-key";
+  std::string out = "--";
+  for (char ch : setting.key) out += (ch == '.' || ch == '_') ? '-' : ch;
+  return out;
+}
+
+std::string EnvName(const Setting& setting) {
+  std::string out = "MEMDB_";
+  for (char ch : setting.key) {
+    out += ch == '.' ? '_' : (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
+  }
+  return out;
+}
+
+Status Errors::ToStatus() const {
+  if (messages_.empty()) return Status::Ok();
+  std::string joined;
+  for (const std::string& message : messages_) {
+    if (!joined.empty()) joined += '\n';
+    joined += message;
+  }
+  return Status(Code::kInvalidArgument, std::move(joined));
+}
+
+bool ParseBool(std::string_view text, bool* out) {
+  std::string lower = Lower(text);
+  if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") {
+    *out = true;
+    return true;
+  }
+  if (lower == "false" || lower == "no" || lower == "off" || lower == "0") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+void ApplyValue(const Setting& setting, const RawValue& value, Config* config, Errors* errors) {
+  FieldRef field = setting.field(config);
+  switch (setting.kind) {
+    case Kind::kString:
+    case Kind::kSecret:
+      *std::get<std::string*>(field) = value.text;
+      return;
+    case Kind::kBool: {
+      bool parsed = false;
+      if (!ParseBool(value.text, &parsed)) {
+        errors->Add(BadValue(setting, value.text, value.origin));
+        return;
+      }
+      *std::get<bool*>(field) = parsed;
+      return;
+    }
+    case Kind::kUint: {
+      uint64_t parsed = 0;
+      if (!ParseUint(value.text, &parsed) || parsed < setting.min || parsed > setting.max) {
+        errors->Add(BadValue(setting, value.text, value.origin));
+        return;
+      }
+      if (auto* u16 = std::get_if<uint16_t*>(&field)) {
+        **u16 = static_cast<uint16_t>(parsed);
+      } else {
+        *std::get<uint32_t*>(field) = static_cast<uint32_t>(parsed);
+      }
+      return;
+    }
+    case Kind::kLogLevel: {
+      std::string level = Lower(value.text);
+      if (!IsLogLevel(level)) {
+        errors->Add(BadValue(setting, value.text, value.origin));
+        return;
+      }
+      *std::get<std::string*>(field) = level;
+      return;
+    }
+    case Kind::kClientKeys:
+      *std::get<ClientKeys*>(field) = value.keys;
+      return;
+  }
+}
+
+void CheckTableValue(const Setting& setting, const Config& config, Errors* errors) {
+  Config copy = config;  // FieldRef needs a mutable Config; only read here
+  FieldRef field = setting.field(&copy);
+  if (setting.kind == Kind::kUint) {
+    uint64_t value = 0;
+    if (auto* u16 = std::get_if<uint16_t*>(&field)) {
+      value = **u16;
+    } else {
+      value = *std::get<uint32_t*>(field);
+    }
+    if (value < setting.min || value > setting.max) {
+      errors->Add(BadValue(setting, std::to_string(value), ""));
+    }
+  } else if (setting.kind == Kind::kLogLevel) {
+    const std::string& level = *std::get<std::string*>(field);
+    if (!IsLogLevel(level)) errors->Add(BadValue(setting, level, ""));
+  }
+}
+
+std::string FormatValue(const Setting& setting, const Config& config) {
+  Config copy = config;
+  FieldRef field = setting.field(&copy);
+  switch (setting.kind) {
+    case Kind::kString:
+    case Kind::kLogLevel:
+      return *std::get<std::string*>(field);
+    case Kind::kSecret:
+      return std::get<std::string*>(field)->empty() ? "" : std::string(kRedacted);
+    case Kind::kBool:
+      return *std::get<bool*>(field) ? "true" : "false";
+    case Kind::kUint:
+      if (auto* u16 = std::get_if<uint16_t*>(&field)) return std::to_string(**u16);
+      return std::to_string(*std::get<uint32_t*>(field));
+    case Kind::kClientKeys: {
+      size_t n = std::get<ClientKeys*>(field)->size();
+      return n == 0 ? "none" : std::to_string(n) + " key(s)";
+    }
+  }
+  return "";
+}
+
+std::string Quote(std::string_view value) {
+  constexpr size_t kMaxShown = 64;
+  std::string out = "\"";
+  for (size_t i = 0; i < value.size() && i < kMaxShown; ++i) {
+    unsigned char ch = static_cast<unsigned char>(value[i]);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  if (value.size() > kMaxShown) out += "...";
+  out += '"';
+  return out;
+}
+
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates) {
+  const size_t limit = name.size() <= 4 ? 1 : name.size() <= 10 ? 2 : 3;
+  const std::string* best = nullptr;
+  size_t best_distance = limit + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(name, candidate);
+    if (distance < best_distance) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  if (best == nullptr) {
+    // "port" at the wrong level: suggest the setting it is the end of.
+    for (const std::string& candidate : candidates) {
+      if (EndsWithComponent(candidate, name)) {
+        best = &candidate;
+        break;
+      }
+    }
+  }
+  if (best == nullptr) return "";
+  return " (did you mean \"" + *best + "\"?)";
+}
+
+}  // namespace memdb::config

@@ -1,0 +1,64 @@
+#include "config/validation.h"
+
+#include <string>
+
+#include "config/client_keys.h"
+#include "config/settings.h"
+
+namespace memdb {
+
+namespace {
+
+void CheckLimits(const protocol::Limits& limits, config::Errors* errors) {
+  if (limits.max_key_bytes == 0 || limits.max_value_bytes == 0) return;  // reported already
+  uint64_t needed = uint64_t{limits.max_key_bytes} + limits.max_value_bytes + kFrameOverheadBytes;
+  if (limits.max_frame_bytes < needed) {
+    errors->Add("limits.max_frame_bytes: \"" + std::to_string(limits.max_frame_bytes) +
+                "\" cannot hold a request with a largest key and value: it must be at least "
+                "limits.max_key_bytes (" +
+                std::to_string(limits.max_key_bytes) + ") + limits.max_value_bytes (" +
+                std::to_string(limits.max_value_bytes) + ") + " +
+                std::to_string(kFrameOverheadBytes) + " = " + std::to_string(needed) +
+                "; raise max_frame_bytes or lower the other two");
+  }
+}
+
+void CheckAuth(const AuthConfig& auth, config::Errors* errors) {
+  for (const auto& [id, secret] : auth.client_keys) {
+    if (!config::IsValidKeyId(id)) {
+      errors->Add("auth.client_keys: a key id is not valid (allowed: " + config::KeyIdRule() +
+                  "; the id is not shown in case it is a secret)");
+      continue;
+    }
+    config::CheckSecret("auth.client_keys[" + id + "]", secret, "", errors);
+  }
+  if (!auth.cluster_key.empty())
+    config::CheckSecret("auth.cluster_key", auth.cluster_key, "", errors);
+  if (auth.enabled && auth.client_keys.empty()) {
+    errors->Add(
+        "auth.enabled is true but no client key is configured, so no client could connect: "
+        "add a key (auth.client_keys, auth.client_keys_file, --auth-client-key ID:SECRET or "
+        "MEMDB_AUTH_CLIENT_KEYS=id:secret) or set auth.enabled=false explicitly "
+        "(--auth-enabled=false, MEMDB_AUTH_ENABLED=false)");
+  }
+}
+
+}  // namespace
+
+Status ValidateConfig(const Config& config) {
+  config::Errors errors;
+  for (const config::Setting& setting : config::AllSettings()) {
+    config::CheckTableValue(setting, config, &errors);
+  }
+  if (config.server.bind.empty()) {
+    errors.Add(
+        "server.bind: \"\" is not an address; use 127.0.0.1 (local only), 0.0.0.0 or :: "
+        "(all interfaces) or a host name");
+  }
+  if (config.data_dir.empty()) errors.Add("data_dir: \"\" is not a directory path");
+  CheckLimits(config.limits, &errors);
+  CheckAuth(config.auth, &errors);
+  return errors.ToStatus();
+}
+
+}  // namespace memdb
