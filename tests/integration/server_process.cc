@@ -29,11 +29,11 @@ ServerProcess::~ServerProcess() {
   if (dir_ != "/tmp") fs::remove_all(dir_, ec);
 }
 
-bool ServerProcess::Start() {
+bool ServerProcess::StartOnPort(uint16_t port) {
   const std::string config_path = dir_ + "/memdb.yaml";
   {
     std::ofstream cfg(config_path);
-    cfg << "server:\n  bind: 127.0.0.1\n  port: 0\n" << spec_.server_yaml;
+    cfg << "server:\n  bind: 127.0.0.1\n  port: " << port << "\n" << spec_.server_yaml;
     if (!spec_.limits_yaml.empty()) cfg << "limits:\n" << spec_.limits_yaml;
     cfg << "auth:\n  client_keys:\n    " << spec_.key_id << ": \"" << spec_.secret << "\"\n";
     cfg << "data_dir: " << dir_ << "/data\n";

@@ -27,7 +27,9 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   // Starts memdb and waits until it prints its listening line. False on failure (see log()).
-  bool Start();
+  bool Start() { return StartOnPort(0); }
+  // Same, on a given port (e.g. to restart a server where its clients expect it).
+  bool StartOnPort(uint16_t port);
   // Sends `signo` and waits up to `timeout_ms` for exit; returns the exit code, or -1 if it
   // did not exit in time (then it is killed), or 128+signal if killed by a signal.
   int Stop(int signo, int timeout_ms = 10000);

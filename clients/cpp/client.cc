@@ -1,0 +1,151 @@
+// memdb::Client: typed requests over ClientImpl. Each *Async method encodes its request,
+// parses its reply into the public types, and the synchronous methods wait on those.
+#include "memdb/client.h"
+
+#include <memory>
+#include <utility>
+
+#include "clients/cpp/client_impl.h"
+#include "protocol/messages.h"
+
+namespace memdb {
+
+using client_internal::ClientImpl;
+using protocol::Opcode;
+
+namespace {
+
+// Body sizes, for the max_frame_bytes check before encoding.
+constexpr size_t kLengthPrefix = 4;
+size_t KeyBodySize(std::string_view key) { return kLengthPrefix + key.size(); }
+
+Status Malformed(Opcode opcode, const Status& parse) {
+  return Status(Code::kCorruption,
+                "malformed " + std::string(protocol::OpcodeName(static_cast<uint8_t>(opcode))) +
+                    " reply: " + parse.message());
+}
+
+// Submits a request whose reply `parse` turns into an R (a Result<T> or a Status); failures
+// before or instead of a reply become an R holding that Status.
+template <typename R, typename Parse>
+std::future<R> Call(ClientImpl* impl, Opcode opcode, size_t body_size,
+                    const client_internal::EncodeFn& encode, Parse parse) {
+  auto promise = std::make_shared<std::promise<R>>();
+  std::future<R> future = promise->get_future();
+  impl->Submit(opcode, body_size, encode,
+               [promise, parse](const Status& status, std::string_view body) {
+                 if (!status.ok()) {
+                   promise->set_value(R(status));
+                 } else {
+                   promise->set_value(parse(body));
+                 }
+               });
+  return future;
+}
+
+}  // namespace
+
+Client::Client(const ClientOptions& options) : impl_(std::make_unique<ClientImpl>(options)) {}
+
+Client::~Client() = default;
+
+Status Client::Connect() { return impl_->Connect(); }
+void Client::Close() { impl_->Close(); }
+bool Client::IsConnected() const { return impl_->IsConnected(); }
+
+Timestamp Client::last_seen_timestamp() const { return impl_->clock().Now(); }
+void Client::ObserveTimestamp(Timestamp ts) { impl_->clock().Observe(ts); }
+
+// ---- asynchronous ----
+
+std::future<Result<std::optional<VersionedValue>>> Client::GetAsync(std::string_view key) {
+  using R = Result<std::optional<VersionedValue>>;
+  return Call<R>(
+      impl_.get(), Opcode::kGet, KeyBodySize(key),
+      [key](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendKeyRequest(out, Opcode::kGet, id, ts, key);
+      },
+      [](std::string_view body) -> R {
+        protocol::GetResult got;
+        Status s = protocol::ParseGetResponse(body, &got);
+        if (!s.ok()) return Malformed(Opcode::kGet, s);
+        if (!got.found) return std::optional<VersionedValue>();
+        return std::optional<VersionedValue>(VersionedValue{std::string(got.value), got.version});
+      });
+}
+
+std::future<Result<Version>> Client::SetAsync(std::string_view key, std::string_view value) {
+  using R = Result<Version>;
+  return Call<R>(
+      impl_.get(), Opcode::kSet, 2 * kLengthPrefix + key.size() + value.size(),
+      [key, value](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::SetRequest set;
+        set.key = key;
+        set.value = value;
+        protocol::AppendSetRequest(out, id, ts, set);
+      },
+      [](std::string_view body) -> R {
+        Version version;
+        Status s = protocol::ParseSetResponse(body, &version);
+        if (!s.ok()) return Malformed(Opcode::kSet, s);
+        return version;
+      });
+}
+
+std::future<Result<bool>> Client::DelAsync(std::string_view key) {
+  using R = Result<bool>;
+  return Call<R>(
+      impl_.get(), Opcode::kDel, KeyBodySize(key),
+      [key](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendKeyRequest(out, Opcode::kDel, id, ts, key);
+      },
+      [](std::string_view body) -> R {
+        protocol::DelResult del;
+        Status s = protocol::ParseDelResponse(body, &del);
+        if (!s.ok()) return Malformed(Opcode::kDel, s);
+        return del.existed;
+      });
+}
+
+std::future<Result<bool>> Client::ContainsAsync(std::string_view key) {
+  using R = Result<bool>;
+  return Call<R>(
+      impl_.get(), Opcode::kContains, KeyBodySize(key),
+      [key](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendKeyRequest(out, Opcode::kContains, id, ts, key);
+      },
+      [](std::string_view body) -> R {
+        bool present = false;
+        Status s = protocol::ParseContainsResponse(body, &present);
+        if (!s.ok()) return Malformed(Opcode::kContains, s);
+        return present;
+      });
+}
+
+std::future<Status> Client::PingAsync() {
+  return Call<Status>(
+      impl_.get(), Opcode::kPing, kLengthPrefix,
+      [](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendPingRequest(out, id, ts, {});
+      },
+      [](std::string_view body) -> Status {
+        std::string_view payload;
+        Status s = protocol::ParsePingResponse(body, &payload);
+        if (!s.ok()) return Malformed(Opcode::kPing, s);
+        return Status::Ok();
+      });
+}
+
+// ---- synchronous: the asynchronous call plus a wait ----
+
+Result<std::optional<VersionedValue>> Client::Get(std::string_view key) {
+  return GetAsync(key).get();
+}
+Result<Version> Client::Set(std::string_view key, std::string_view value) {
+  return SetAsync(key, value).get();
+}
+Result<bool> Client::Del(std::string_view key) { return DelAsync(key).get(); }
+Result<bool> Client::Contains(std::string_view key) { return ContainsAsync(key).get(); }
+Status Client::Ping() { return PingAsync().get(); }
+
+}  // namespace memdb
