@@ -249,9 +249,11 @@ std::string OctalMode(unsigned mode) {
 void CollectWarnings(const Config& config, const Layer& file_layer, const Layer& flag_layer,
                      std::vector<std::string>* warnings) {
   if (!config.auth.enabled) {
-    warnings->push_back("auth.enabled is false: any client that can reach " + config.server.bind +
-                        ":" + std::to_string(config.server.port) +
-                        " can read and write without a key");
+    warnings->push_back(
+        "*** AUTHENTICATION IS DISABLED (auth.enabled=false): any client that "
+        "can reach " +
+        config.server.bind + ":" + std::to_string(config.server.port) +
+        " can read and write every key without a key ***");
   }
   for (std::string_view key : {"auth.client_keys", "auth.cluster_key"}) {
     if (flag_layer.contains(key)) {

@@ -95,12 +95,6 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(config.log_level));
 
     for (const auto& w : cli.warnings) spdlog::warn("{}", w);
-    if (!config.auth.enabled) {
-      spdlog::warn(
-          "*** AUTHENTICATION IS DISABLED (auth.enabled=false): any client that can "
-          "reach {}:{} can read and write every key ***",
-          config.server.bind, config.server.port);
-    }
 
     memdb::SystemClock clock;
     memdb::SecureRandom random;
