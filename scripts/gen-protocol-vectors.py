@@ -4,7 +4,7 @@
 import hashlib, hmac, json, struct, sys
 
 OPS = {"HELLO": 0x01, "AUTH": 0x02, "PING": 0x03, "GET": 0x10, "SET": 0x11, "DEL": 0x12,
-       "CONTAINS": 0x13}
+       "CONTAINS": 0x13, "STATS": 0x80}
 HLC = (1700000000000 << 16) | 5   # 2023-11-14T22:13:20Z, logical counter 5
 HLC2 = (1700000000123 << 16) | 0
 DEFAULT_LIMITS = {"max_frame_bytes": 16 << 20, "max_key_bytes": 64 << 10, "max_value_bytes": 8 << 20}
@@ -116,6 +116,13 @@ frame("contains_response_present", "response", "CONTAINS: present", OPS["CONTAIN
       b"\x01", {"present": True})
 frame("contains_response_absent", "response", "CONTAINS: absent", OPS["CONTAINS"], 15, HLC2, b"\x00",
       {"present": False})
+frame("stats_request", "request", "STATS (admin): empty body", OPS["STATS"], 30, HLC, b"", {})
+frame("stats_response", "response", "STATS response: count, then (name, u64 value) pairs",
+      OPS["STATS"], 30, HLC2,
+      struct.pack("<I", 2) + b(b"keys") + struct.pack("<Q", 1000000) + b(b"store_bytes")
+      + struct.pack("<Q", 0xFFFFFFFFFFFFFFFF),
+      {"stats": [{"name": b"keys".hex(), "value": "1000000"},
+                 {"name": b"store_bytes".hex(), "value": str(0xFFFFFFFFFFFFFFFF)}]})
 msg = b"SET request: key is 70000 bytes, limit is 65536"
 frame("error_response_key_too_large", "response", "error response KEY_TOO_LARGE (5) to a SET",
       OPS["SET"], 16, HLC2, b(msg), {"message": msg.hex()}, status=5)
@@ -198,6 +205,11 @@ body_error("trailing_bytes_auth_ok_response", "response", "AUTH success response
            OPS["AUTH"], 24, 0, b"\x00", "BAD_REQUEST")
 body_error("bad_bool_get_response", "response", "GET response with found = 2",
            OPS["GET"], 25, 0, b"\x02", "BAD_REQUEST")
+body_error("stats_response_count_exceeds_body", "response",
+           "STATS response claiming 1000 entries in a 4-byte body: rejected before reserving",
+           OPS["STATS"], 31, 0, struct.pack("<I", 1000), "BAD_REQUEST")
+body_error("stats_request_with_body", "request", "STATS request must have an empty body",
+           OPS["STATS"], 32, 0, b"\x00", "BAD_REQUEST")
 body_error("bad_bool_contains_response", "response", "CONTAINS response with present = 0xff",
            OPS["CONTAINS"], 26, 0, b"\xff", "BAD_REQUEST")
 body_error("bad_bool_del_response", "response", "DEL response with existed = 0x80",

@@ -136,6 +136,24 @@ std::future<Status> Client::PingAsync() {
       });
 }
 
+std::future<Result<std::vector<std::pair<std::string, uint64_t>>>> Client::StatsAsync() {
+  using R = Result<std::vector<std::pair<std::string, uint64_t>>>;
+  return Call<R>(
+      impl_.get(), Opcode::kStats, 0,
+      [](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendStatsRequest(out, id, ts);
+      },
+      [](std::string_view body) -> R {
+        std::vector<protocol::Stat> stats;
+        Status s = protocol::ParseStatsResponse(body, &stats);
+        if (!s.ok()) return Malformed(Opcode::kStats, s);
+        std::vector<std::pair<std::string, uint64_t>> result;
+        result.reserve(stats.size());
+        for (const auto& stat : stats) result.emplace_back(std::string(stat.name), stat.value);
+        return result;
+      });
+}
+
 // ---- synchronous: the asynchronous call plus a wait ----
 
 Result<std::optional<VersionedValue>> Client::Get(std::string_view key) {
@@ -147,5 +165,6 @@ Result<Version> Client::Set(std::string_view key, std::string_view value) {
 Result<bool> Client::Del(std::string_view key) { return DelAsync(key).get(); }
 Result<bool> Client::Contains(std::string_view key) { return ContainsAsync(key).get(); }
 Status Client::Ping() { return PingAsync().get(); }
+Result<std::vector<std::pair<std::string, uint64_t>>> Client::Stats() { return StatsAsync().get(); }
 
 }  // namespace memdb

@@ -55,6 +55,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "memdb/client_options.h"
 #include "memdb/result.h"
@@ -106,6 +108,9 @@ class Client {
   Result<bool> Contains(std::string_view key);
   // A round trip to the server.
   Status Ping();
+  // The node's counters (name, value) in the server's order: keys, store bytes, requests,
+  // connections... (docs/protocol.md lists them).
+  Result<std::vector<std::pair<std::string, uint64_t>>> Stats();
 
   // ---- asynchronous API: many requests in flight on one connection ----
   // The key and value are copied into the request before the call returns.
@@ -115,6 +120,7 @@ class Client {
   std::future<Result<bool>> DelAsync(std::string_view key);
   std::future<Result<bool>> ContainsAsync(std::string_view key);
   std::future<Status> PingAsync();
+  std::future<Result<std::vector<std::pair<std::string, uint64_t>>>> StatsAsync();
 
   // ---- session clock ----
 

@@ -89,15 +89,19 @@ void Server::DoAccept() {
     if (shutting_down_) return;
     Connection::SetNow(SteadyNowMs());
     if (connections_.size() >= config_.max_connections) {
+      ++node_->server_counters().connections_rejected;
       Reject(std::move(socket));
     } else {
       const uint64_t id = next_connection_id_++;
-      auto conn = std::make_shared<Connection>(id, std::move(socket), node_, config_,
-                                               [this](uint64_t closed_id) {
-                                                 connections_.erase(closed_id);
-                                                 MaybeFinishShutdown();
-                                               });
+      auto conn = std::make_shared<Connection>(
+          id, std::move(socket), node_, config_, [this](uint64_t closed_id) {
+            connections_.erase(closed_id);
+            node_->server_counters().connections_open = connections_.size();
+            MaybeFinishShutdown();
+          });
       connections_.emplace(id, conn);
+      ++node_->server_counters().connections_accepted;
+      node_->server_counters().connections_open = connections_.size();
       conn->Start(SteadyNowMs());
     }
     DoAccept();

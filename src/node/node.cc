@@ -45,13 +45,34 @@ bool Node::Contains(std::string_view key) const {
   return found && !found->tombstone;
 }
 
+std::vector<protocol::Stat> Node::Stats() const {
+  const StoreStats& s = store_.stats();
+  return {
+      {"node_id", options_.node_id},
+      {"clock", clock_.Current()},
+      {"keys", s.entries - s.tombstones},
+      {"tombstones", s.tombstones},
+      {"store_record_bytes", s.record_bytes},
+      {"store_index_bytes", s.index_bytes},
+      {"store_bytes", s.total_bytes()},
+      {"requests", requests_},
+      {"request_errors", request_errors_},
+      {"connections_open", server_counters_.connections_open},
+      {"connections_accepted", server_counters_.connections_accepted},
+      {"connections_rejected", server_counters_.connections_rejected},
+      {"auth_failures", server_counters_.auth_failures},
+  };
+}
+
 // ============================================================================================
 // Request handling
 // ============================================================================================
 
 void Node::HandleRequest(const Frame& frame, std::string* out) {
   const auto& h = frame.header;
+  ++requests_;
   if (Status skew = clock_.Observe(h.timestamp); !skew.ok()) {
+    ++request_errors_;
     protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), skew.code(),
                                   skew.message());
     return;
@@ -101,6 +122,13 @@ void Node::HandleRequest(const Frame& frame, std::string* out) {
       }
       break;
     }
+    case Opcode::kStats: {
+      if (status = protocol::ParseStatsRequest(frame.body); status.ok()) {
+        protocol::AppendStatsResponse(out, h.request_id, clock_.Current(), Stats());
+        return;
+      }
+      break;
+    }
     case Opcode::kHello:
     case Opcode::kAuth:
       status = Status(Code::kProtocolViolation, "handshake already completed");
@@ -111,6 +139,7 @@ void Node::HandleRequest(const Frame& frame, std::string* out) {
                                            " is not supported by this server");
       break;
   }
+  ++request_errors_;
   protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), status.code(),
                                 status.message());
 }

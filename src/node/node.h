@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/key_ring.h"
 #include "cluster/hlc.h"
@@ -23,6 +24,15 @@
 #include "store/store.h"
 
 namespace memdb {
+
+// Counters only the runtime knows (connections); it keeps them up to date on the loop thread
+// so STATS can report them.
+struct ServerCounters {
+  uint64_t connections_open = 0;
+  uint64_t connections_accepted = 0;
+  uint64_t connections_rejected = 0;  // over server.max_connections
+  uint64_t auth_failures = 0;
+};
 
 struct NodeOptions {
   NodeId node_id = 1;
@@ -45,6 +55,8 @@ class Node {
   Version Set(std::string_view key, std::string_view value);
   protocol::DelResult Del(std::string_view key);
   bool Contains(std::string_view key) const;
+  // Every counter STATS reports: store, clock, requests and the runtime's ServerCounters.
+  std::vector<protocol::Stat> Stats() const;
 
   // ---- request handling ----
   // Handles one request frame from an authenticated session (any opcode but HELLO/AUTH, which
@@ -57,6 +69,7 @@ class Node {
   Random& random() { return *random_; }
   HybridClock& clock() { return clock_; }
   const Store& store() const { return store_; }
+  ServerCounters& server_counters() { return server_counters_; }
 
  private:
   NodeOptions options_;
@@ -64,6 +77,9 @@ class Node {
   Random* random_;
   HybridClock clock_;
   Store store_;
+  ServerCounters server_counters_;
+  uint64_t requests_ = 0;
+  uint64_t request_errors_ = 0;
 };
 
 }  // namespace memdb

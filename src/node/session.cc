@@ -124,6 +124,7 @@ void Session::HandleAuth(const Frame& frame, std::string* out) {
   }
   if (node_->options().auth_enabled && !node_->keys().Verify(auth.key_id, nonce_, auth.mac)) {
     // One message for unknown id and wrong MAC: do not reveal which ids exist.
+    ++node_->server_counters().auth_failures;
     Fail(frame.header.opcode, frame.header.request_id,
          Status(Code::kAuthFailed, "authentication failed"), out);
     return;

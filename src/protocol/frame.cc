@@ -28,6 +28,7 @@ bool IsKnownOpcode(uint8_t opcode) {
     case Opcode::kSet:
     case Opcode::kDel:
     case Opcode::kContains:
+    case Opcode::kStats:
       return true;
   }
   return false;
@@ -49,6 +50,8 @@ std::string_view OpcodeName(uint8_t opcode) {
       return "DEL";
     case Opcode::kContains:
       return "CONTAINS";
+    case Opcode::kStats:
+      return "STATS";
   }
   return std::string_view(kHexNames[opcode].data(), kHexNames[opcode].size());
 }

@@ -41,6 +41,7 @@ enum class Opcode : uint8_t {
   kSet = 0x11,
   kDel = 0x12,
   kContains = 0x13,
+  kStats = 0x80,  // admin: the node's counters (docs/protocol.md)
 };
 
 // True for opcodes this build implements (the ones in the enum above).

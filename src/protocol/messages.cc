@@ -164,6 +164,24 @@ void AppendContainsResponse(std::string* out, uint32_t request_id, Timestamp ts,
   w.Finish();
 }
 
+void AppendStatsRequest(std::string* out, uint32_t request_id, Timestamp ts) {
+  FrameWriter w = StartRequest(out, Opcode::kStats, request_id, ts, 0);
+  w.Finish();
+}
+
+void AppendStatsResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                         const std::vector<Stat>& stats) {
+  size_t body = 4;
+  for (const Stat& s : stats) body += kLengthPrefix + s.name.size() + 8;
+  FrameWriter w = StartResponse(out, Opcode::kStats, request_id, ts, body);
+  w.PutU32(static_cast<uint32_t>(stats.size()));
+  for (const Stat& s : stats) {
+    w.PutBytes(s.name);
+    w.PutU64(s.value);
+  }
+  w.Finish();
+}
+
 void AppendErrorResponse(std::string* out, uint8_t opcode, uint32_t request_id, Timestamp ts,
                          Code code, std::string_view message) {
   assert(code != Code::kOk && IsWireCode(code));
@@ -375,6 +393,40 @@ Status ParseErrorResponse(std::string_view body, std::string_view* message) {
   Status status;
   Parser p(body, "error response", &status);
   p.Bytes("message", kMaxErrorMessageBytes, Code::kBadRequest, message);
+  p.Finish();
+  return status;
+}
+
+Status ParseStatsRequest(std::string_view body) {
+  Status status;
+  Parser p(body, "STATS request", &status);
+  p.Finish();
+  return status;
+}
+
+Status ParseStatsResponse(std::string_view body, std::vector<Stat>* out) {
+  out->clear();
+  Status status;
+  Parser p(body, "STATS response", &status);
+  uint32_t count = 0;
+  if (p.U32("count", &count)) {
+    // Each entry takes at least 12 bytes: bound the reservation by what the body can hold.
+    constexpr size_t kMinEntryBytes = 4 + 8;
+    if (count > kMaxStats || count > body.size() / kMinEntryBytes) {
+      return Status(Code::kBadRequest, "STATS response: count " + std::to_string(count) +
+                                           " does not fit the body or exceeds " +
+                                           std::to_string(kMaxStats));
+    }
+    out->reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      Stat stat;
+      if (!p.Bytes("name", kMaxNameBytes, Code::kBadRequest, &stat.name) ||
+          !p.U64("value", &stat.value)) {
+        break;
+      }
+      out->push_back(stat);
+    }
+  }
   p.Finish();
   return status;
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "memdb/status.h"
 #include "memdb/version.h"
@@ -56,6 +57,13 @@ struct GetResult {
   std::string_view value;  // only when found
 };
 
+// One STATS counter: a snake_case name (<= kMaxNameBytes) and its value.
+struct Stat {
+  std::string_view name;
+  uint64_t value = 0;
+};
+inline constexpr uint32_t kMaxStats = 4096;
+
 // DEL response: `existed` is whether a live value was there; `version` stamps the tombstone.
 struct DelResult {
   bool existed = false;
@@ -74,6 +82,8 @@ void AppendPingRequest(std::string* out, uint32_t request_id, Timestamp ts,
 void AppendKeyRequest(std::string* out, Opcode opcode, uint32_t request_id, Timestamp ts,
                       std::string_view key);
 void AppendSetRequest(std::string* out, uint32_t request_id, Timestamp ts, const SetRequest& set);
+// STATS: empty body.
+void AppendStatsRequest(std::string* out, uint32_t request_id, Timestamp ts);
 
 void AppendChallenge(std::string* out, uint32_t request_id, Timestamp ts,
                      const Challenge& challenge);
@@ -87,6 +97,9 @@ void AppendSetResponse(std::string* out, uint32_t request_id, Timestamp ts, cons
 void AppendDelResponse(std::string* out, uint32_t request_id, Timestamp ts,
                        const DelResult& result);
 void AppendContainsResponse(std::string* out, uint32_t request_id, Timestamp ts, bool present);
+// STATS response: u32 count, then count x {bytes name, u64 value}.
+void AppendStatsResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                         const std::vector<Stat>& stats);
 // Error response for any opcode (raw byte, so unknown opcodes can be answered).
 // `code` must be a wire code other than kOk (debug builds assert; release builds send kInternal);
 // `message` is truncated to kMaxErrorMessageBytes, without splitting a UTF-8 character.
@@ -100,6 +113,7 @@ Status ParseAuthRequest(std::string_view body, AuthRequest* out);
 Status ParsePingRequest(std::string_view body, const Limits& limits, std::string_view* payload);
 Status ParseKeyRequest(std::string_view body, const Limits& limits, std::string_view* key);
 Status ParseSetRequest(std::string_view body, const Limits& limits, SetRequest* out);
+Status ParseStatsRequest(std::string_view body);
 
 Status ParseChallenge(std::string_view body, Challenge* out);
 Status ParseEmptyResponse(std::string_view body);
@@ -108,6 +122,8 @@ Status ParseGetResponse(std::string_view body, GetResult* out);
 Status ParseSetResponse(std::string_view body, Version* out);
 Status ParseDelResponse(std::string_view body, DelResult* out);
 Status ParseContainsResponse(std::string_view body, bool* present);
+// Replaces `*out`; the count is checked against kMaxStats and the body size before reserving.
+Status ParseStatsResponse(std::string_view body, std::vector<Stat>* out);
 Status ParseErrorResponse(std::string_view body, std::string_view* message);
 
 }  // namespace memdb::protocol

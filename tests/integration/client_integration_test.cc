@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <future>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,18 @@ TEST_F(ClientIntegrationTest, Crud) {
   std::string value("\0\0\xfe value", 9);
   ASSERT_TRUE(client.Set(binary, value).ok());
   EXPECT_EQ(client.Get(binary)->value().value, value);
+}
+
+TEST_F(ClientIntegrationTest, StatsCountKeysAndConnections) {
+  Client client(Options());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(client.Set("s" + std::to_string(i), "v").ok());
+  auto stats = client.Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  std::map<std::string, uint64_t> by_name(stats->begin(), stats->end());
+  EXPECT_EQ(by_name["keys"], 10u);
+  EXPECT_EQ(by_name["connections_open"], 1u);
+  EXPECT_GE(by_name["connections_accepted"], 1u);
+  EXPECT_GT(by_name["store_bytes"], 10u * 48);
 }
 
 TEST_F(ClientIntegrationTest, WrongSecretGivesAuthErrorAndNoDataOperation) {

@@ -184,6 +184,18 @@ json DecodeBody(const FrameHeader& h, bool response, std::string_view body, cons
         out["present"] = present;
       }
       return out;
+    case Opcode::kStats:
+      if (response) {
+        std::vector<Stat> stats;
+        *status = ParseStatsResponse(body, &stats);
+        out["stats"] = json::array();
+        for (const Stat& s : stats) {
+          out["stats"].push_back({{"name", Hex(s.name)}, {"value", std::to_string(s.value)}});
+        }
+      } else {
+        *status = ParseStatsRequest(body);
+      }
+      return out;
     case Opcode::kSet:
       if (response) {
         Version version;
@@ -276,6 +288,19 @@ std::string Encode(const Vector& v) {
         AppendContainsResponse(&out, rid, ts, b.at("present").get<bool>());
       } else {
         AppendKeyRequest(&out, Opcode::kContains, rid, ts, f["key"]);
+      }
+      break;
+    case Opcode::kStats:
+      if (v.response) {
+        std::vector<std::string> names;  // owns the bytes the Stat views point at
+        for (const auto& s : b.at("stats")) names.push_back(Unhex(s.at("name").get<std::string>()));
+        std::vector<Stat> stats;
+        for (size_t i = 0; i < names.size(); ++i) {
+          stats.push_back({names[i], U64(b.at("stats")[i].at("value"))});
+        }
+        AppendStatsResponse(&out, rid, ts, stats);
+      } else {
+        AppendStatsRequest(&out, rid, ts);
       }
       break;
     default:
@@ -385,7 +410,7 @@ TEST(ProtocolVectors, FileIsWellFormedAndCoversEveryMessage) {
   }
   EXPECT_TRUE(error_response);
   for (Opcode opcode : {Opcode::kHello, Opcode::kAuth, Opcode::kPing, Opcode::kGet, Opcode::kSet,
-                        Opcode::kDel, Opcode::kContains}) {
+                        Opcode::kDel, Opcode::kContains, Opcode::kStats}) {
     const auto op = static_cast<uint8_t>(opcode);
     EXPECT_TRUE(valid_messages.count({op, false})) << "no request vector for " << OpcodeName(op);
     EXPECT_TRUE(valid_messages.count({op, true})) << "no response vector for " << OpcodeName(op);

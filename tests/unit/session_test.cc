@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -289,6 +290,37 @@ TEST_F(SessionTest, ClockSkewedRequestIsRefusedWithoutMovingTheClock) {
   EXPECT_FALSE(session_->closing());
   EXPECT_FALSE(node_->store().Find("k").has_value());
   EXPECT_LT(node_->clock().Current(), before + 10);
+}
+
+TEST_F(SessionTest, StatsReportsStoreAndRequestCounters) {
+  Handshake();
+  FeedOne(Set(1, "a", "1"));
+  FeedOne(Set(2, "b", "2"));
+  std::string del;
+  protocol::AppendKeyRequest(&del, Opcode::kDel, 3, 0, "b");
+  FeedOne(del);
+  FeedOne(Set(4, std::string(65, 'k'), "v"));  // KEY_TOO_LARGE: an error
+  std::string stats;
+  protocol::AppendStatsRequest(&stats, 5, 0);
+  Reply reply = FeedOne(stats);
+  ASSERT_EQ(reply.header.status, Code::kOk);
+  std::vector<protocol::Stat> parsed;
+  ASSERT_TRUE(protocol::ParseStatsResponse(reply.body, &parsed).ok());
+  std::map<std::string, uint64_t> by_name;
+  for (const auto& s : parsed) by_name[std::string(s.name)] = s.value;
+  EXPECT_EQ(by_name["keys"], 1u);
+  EXPECT_EQ(by_name["tombstones"], 1u);
+  EXPECT_EQ(by_name["node_id"], 7u);
+  EXPECT_EQ(by_name["requests"], 5u);
+  EXPECT_EQ(by_name["request_errors"], 1u);
+  EXPECT_GT(by_name["store_bytes"], 0u);
+  EXPECT_EQ(by_name["store_bytes"], by_name["store_record_bytes"] + by_name["store_index_bytes"]);
+}
+
+TEST_F(SessionTest, StatsBeforeAuthIsRefused) {
+  std::string stats;
+  protocol::AppendStatsRequest(&stats, 1, 0);
+  EXPECT_EQ(FeedOne(stats).header.status, Code::kAuthRequired);
 }
 
 TEST_F(SessionTest, BadMagicClosesSession) {
