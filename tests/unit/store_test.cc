@@ -178,6 +178,49 @@ TEST(Store, MatchesModelUnderRandomOperations) {
   EXPECT_EQ(visited, model.size());
 }
 
+TEST(Store, IncrementalGrowthKeepsEveryKeyReachable) {
+  Store store;
+  int n = 0;
+  // Insert until a grow of a table of some size starts, then check every key (old and new
+  // table) on every write.
+  while (!(store.TEST_growing() && n > 1000)) {
+    store.Put("k" + std::to_string(n), "v" + std::to_string(n), V(n + 1));
+    ++n;
+  }
+  int writes_while_growing = 0;
+  while (store.TEST_growing()) {
+    // Updates of keys still in the old table, and new keys, interleaved.
+    const int old_key = writes_while_growing % n;
+    ASSERT_TRUE(store.Put("k" + std::to_string(old_key), "updated", V(1000000 + n)).applied);
+    store.Put("k" + std::to_string(n), "v" + std::to_string(n), V(n + 1));
+    ++n;
+    ++writes_while_growing;
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(store.Find("k" + std::to_string(i)).has_value())
+          << "k" << i << " lost at write " << writes_while_growing;
+    }
+  }
+  // The move was spread over several writes, not done by the one that started it.
+  EXPECT_GT(writes_while_growing, 1);
+  EXPECT_EQ(store.size(), static_cast<size_t>(n));
+  size_t visited = 0;
+  store.ForEach([&](std::string_view, const StoredValue&) { ++visited; });
+  EXPECT_EQ(visited, store.size());
+}
+
+TEST(Store, PurgeDuringGrowthFinishesTheMoveFirst) {
+  Store store;
+  int n = 0;
+  while (!store.TEST_growing()) {
+    store.Delete("d" + std::to_string(n), V(n + 1));
+    ++n;
+  }
+  EXPECT_EQ(store.PurgeTombstones(UINT64_MAX), static_cast<size_t>(n));
+  EXPECT_FALSE(store.TEST_growing());
+  EXPECT_EQ(store.size(), 0u);
+  EXPECT_EQ(store.stats().record_bytes, 0u);
+}
+
 TEST(Store, MemoryPerKeyIsCompact) {
   Store store;
   const int n = 100000;
