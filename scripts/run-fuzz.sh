@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the protocol v1 frame decoder with libFuzzer (+ ASan, UBSan).
+# Fuzzes the protocol v1 frame decoder and the operation-log reader with libFuzzer (+ ASan,
+# UBSan), each for the given time.
 #
-# Usage: scripts/run-fuzz.sh [seconds]      (default 30)
+# Usage: scripts/run-fuzz.sh [seconds]      (default 30, per target)
 #
 # Configures a separate clang build in build-fuzz/ (-DMEMDB_FUZZ=ON, tests off), builds
 # fuzz_frame_decoder, writes a seed corpus from tests/vectors/protocol_v1.json and runs the
@@ -35,7 +36,7 @@ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMEMDB_FUZZ=ON \
   -DMEMDB_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" --target fuzz_frame_decoder
+cmake --build "$build" --target fuzz_frame_decoder fuzz_log_reader
 fuzzer="$build/tests/fuzz/fuzz_frame_decoder"
 
 # Seeds: each vector behind the fuzzer's 7-byte prefix (mode byte + three u16 limits; see
@@ -82,4 +83,42 @@ if [ "$status" -ne 0 ]; then
   ls -1 "$artifacts" >&2 || true
   exit "$status"
 fi
-echo "run-fuzz: clean after ${seconds}s"
+echo "run-fuzz: frame decoder clean after ${seconds}s"
+
+# ---- the operation-log reader ----
+# Seeds: structured inputs (mode bit 3) that make the target build valid plain and compressed
+# segments with the real encoders, undamaged and with one flipped byte.
+log_seeds="$work/log-seeds"
+log_corpus="$work/log-corpus"
+rm -rf "$log_seeds"
+mkdir -p "$log_seeds" "$log_corpus"
+python3 - "$log_seeds" <<'PY'
+import os, struct, sys
+out = sys.argv[1]
+records = b"".join(bytes([len(k)]) + k + bytes([len(v)]) + v
+                   for k, v in [(b"user:1", b"alice"), (b"user:2", b""), (b"k" * 31, b"v" * 200)])
+n = 0
+for mode in range(16):
+    for damage in (0, 7, 45, 60, 300):
+        body = struct.pack("<H", damage) + records if mode & 8 else records
+        open(os.path.join(out, f"seed-{n}"), "wb").write(bytes([mode]) + body)
+        n += 1
+print(f"run-fuzz: {n} log-reader seeds")
+PY
+echo "run-fuzz: fuzzing the log reader for ${seconds}s"
+set +e
+"$build/tests/fuzz/fuzz_log_reader" "$log_corpus" "$log_seeds" \
+  -max_total_time="$seconds" \
+  -timeout=10 \
+  -rss_limit_mb=2048 \
+  -max_len=65536 \
+  -print_final_stats=1 \
+  -artifact_prefix="$artifacts/"
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "run-fuzz: log reader FAILED (exit $status); reproducer(s):" >&2
+  ls -1 "$artifacts" >&2 || true
+  exit "$status"
+fi
+echo "run-fuzz: log reader clean after ${seconds}s"
