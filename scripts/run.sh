@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build --target memdb memdb-example
+cmake --build build --target memdb memdb-example memdb-cli
 
 mkdir -p var
 if [ ! -s var/client.secret ]; then
@@ -24,6 +24,7 @@ memdb is starting on 127.0.0.1:${PORT} (Ctrl-C to stop). Connect with:
   key id:  ${KEY_ID}
   secret:  the contents of var/client.secret
   try it:  ./build/clients/cpp/examples/memdb-example --port ${PORT} --key-id ${KEY_ID} --secret-file var/client.secret
+  shell:   ./build/clients/cli/memdb-cli -p ${PORT} --key-id ${KEY_ID}   (run it from the repository root: it reads var/client.secret there)
 
 MSG
 exec ./build/src/server/memdb "$@"

@@ -1,0 +1,71 @@
+#include "clients/cli/commands.h"
+
+#include <chrono>
+#include <utility>
+
+#include "clients/cli/backend.h"
+
+namespace memdb::cli {
+
+Reply CmdPing(CommandContext& context, std::span<const std::string> /*args*/) {
+  // Connect first, so that the time shown is the round trip alone.
+  if (Status s = context.backend->Connect(); !s.ok()) return Reply::Error(ErrorFromStatus(s));
+  const auto start = std::chrono::steady_clock::now();
+  Status s = context.backend->Ping();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  if (!s.ok()) return Reply::Error(ErrorFromStatus(s));
+  Reply reply = Reply::Word("PONG");
+  reply.latency_ms = std::chrono::duration<double, std::milli>(elapsed).count();
+  reply.session_clock = context.backend->SessionClock();
+  return reply;
+}
+
+Reply CmdGet(CommandContext& context, std::span<const std::string> args) {
+  Result<std::optional<VersionedValue>> got = context.backend->Get(args[0]);
+  if (!got.ok()) return Reply::Error(ErrorFromStatus(got.status()));
+  if (!got->has_value()) return Reply::Nil();
+  return Reply::Value(std::move((*got)->value), (*got)->version);
+}
+
+Reply CmdSet(CommandContext& context, std::span<const std::string> args) {
+  Result<Version> set = context.backend->Set(args[0], args[1]);
+  if (!set.ok()) return Reply::Error(ErrorFromStatus(set.status()));
+  Reply reply = Reply::Word("OK");
+  reply.version = *set;
+  return reply;
+}
+
+Reply CmdDel(CommandContext& context, std::span<const std::string> args) {
+  Result<bool> existed = context.backend->Del(args[0]);
+  if (!existed.ok()) return Reply::Error(ErrorFromStatus(existed.status()));
+  return Reply::Integer("deleted", *existed ? 1 : 0);
+}
+
+Reply CmdContains(CommandContext& context, std::span<const std::string> args) {
+  Result<bool> present = context.backend->Contains(args[0]);
+  if (!present.ok()) return Reply::Error(ErrorFromStatus(present.status()));
+  return Reply::Bool("present", *present);
+}
+
+Reply CmdStats(CommandContext& context, std::span<const std::string> /*args*/) {
+  Result<StatList> stats = context.backend->Stats();
+  if (!stats.ok()) return Reply::Error(ErrorFromStatus(stats.status()));
+  return Reply::Stats(std::move(stats).value());
+}
+
+Reply CmdHelp(CommandContext& /*context*/, std::span<const std::string> args) {
+  if (args.empty()) return Reply::Text(HelpIndex());
+  const CommandSpec* spec = FindCommand(args[0]);
+  if (spec == nullptr) {
+    return Reply::Error(UsageError("no command named '" + args[0] + "' (type 'help' for a list)"));
+  }
+  return Reply::Text(HelpFor(*spec));
+}
+
+Reply CmdQuit(CommandContext& /*context*/, std::span<const std::string> /*args*/) {
+  Reply reply = Reply::None();
+  reply.quit = true;
+  return reply;
+}
+
+}  // namespace memdb::cli

@@ -1,0 +1,29 @@
+// The handlers of the command table (command_table.cc): each does its operation through the
+// CommandContext's Backend and returns a Reply. They never print and never see the output
+// mode (that is output.h's business), and they trust the table's arity check.
+#ifndef MEMDB_CLIENTS_CLI_COMMANDS_H_
+#define MEMDB_CLIENTS_CLI_COMMANDS_H_
+
+#include <span>
+#include <string>
+
+#include "clients/cli/command_table.h"
+#include "clients/cli/reply.h"
+
+namespace memdb::cli {
+
+// ---- server operations ----
+Reply CmdPing(CommandContext& context, std::span<const std::string> args);
+Reply CmdGet(CommandContext& context, std::span<const std::string> args);
+Reply CmdSet(CommandContext& context, std::span<const std::string> args);
+Reply CmdDel(CommandContext& context, std::span<const std::string> args);
+Reply CmdContains(CommandContext& context, std::span<const std::string> args);
+Reply CmdStats(CommandContext& context, std::span<const std::string> args);
+
+// ---- local to the CLI ----
+Reply CmdHelp(CommandContext& context, std::span<const std::string> args);
+Reply CmdQuit(CommandContext& context, std::span<const std::string> args);
+
+}  // namespace memdb::cli
+
+#endif  // MEMDB_CLIENTS_CLI_COMMANDS_H_

@@ -1,0 +1,280 @@
+// memdb-cli's runner and commands against a fake server: one-shot and script modes, exit
+// codes, stopping at the first error, hints, and what each command sends and prints.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "clients/cli/backend.h"
+#include "clients/cli/runner.h"
+
+namespace memdb::cli {
+namespace {
+
+// An in-memory Backend with a key-size limit and switchable failures.
+class FakeBackend : public Backend {
+ public:
+  Status Connect() override {
+    ++connects;
+    return connect_status;
+  }
+  bool IsConnected() const override { return connect_status.ok(); }
+  Status Ping() override {
+    calls.push_back("PING");
+    if (!connect_status.ok()) return connect_status;
+    clock += 1;
+    return Status::Ok();
+  }
+  Result<std::optional<VersionedValue>> Get(std::string_view key) override {
+    calls.push_back("GET " + std::string(key));
+    if (Status s = Check(key); !s.ok()) return s;
+    auto it = data.find(std::string(key));
+    if (it == data.end()) return std::optional<VersionedValue>();
+    return std::optional<VersionedValue>(it->second);
+  }
+  Result<Version> Set(std::string_view key, std::string_view value) override {
+    calls.push_back("SET " + std::string(key) + " " + std::string(value));
+    if (Status s = Check(key); !s.ok()) return s;
+    const Version v{++clock, 9};
+    data[std::string(key)] = VersionedValue{std::string(value), v};
+    return v;
+  }
+  Result<bool> Del(std::string_view key) override {
+    calls.push_back("DEL " + std::string(key));
+    if (Status s = Check(key); !s.ok()) return s;
+    return data.erase(std::string(key)) > 0;
+  }
+  Result<bool> Contains(std::string_view key) override {
+    calls.push_back("CONTAINS " + std::string(key));
+    if (Status s = Check(key); !s.ok()) return s;
+    return data.count(std::string(key)) > 0;
+  }
+  Result<StatList> Stats() override {
+    calls.push_back("STATS");
+    if (!connect_status.ok()) return connect_status;
+    return StatList{{"keys", data.size()}, {"clock", clock}};
+  }
+  Timestamp SessionClock() const override { return clock; }
+
+  Status connect_status;
+  std::map<std::string, VersionedValue> data;
+  std::vector<std::string> calls;
+  Timestamp clock = 100;
+  int connects = 0;
+
+ private:
+  Status Check(std::string_view key) const {
+    if (!connect_status.ok()) return connect_status;
+    if (key.size() > 8) {
+      return Status(Code::kKeyTooLarge, "key is " + std::to_string(key.size()) + " bytes, limit 8");
+    }
+    return Status::Ok();
+  }
+};
+
+class CliRunnerTest : public ::testing::Test {
+ protected:
+  Runner MakeRunner(OutputMode mode = OutputMode::kHuman, bool continue_on_error = false) {
+    RunnerOptions options;
+    options.format.mode = mode;
+    options.continue_on_error = continue_on_error;
+    options.credentials = "authenticating as key id 'k' with the secret from MEMDB_SECRET";
+    options.address = "127.0.0.1:7379";
+    return Runner(CommandContext{&backend_}, options, out_, err_);
+  }
+  int Script(const std::string& text, OutputMode mode = OutputMode::kHuman,
+             bool continue_on_error = false) {
+    Runner runner = MakeRunner(mode, continue_on_error);
+    std::istringstream in(text);
+    return runner.RunScript(in);
+  }
+
+  FakeBackend backend_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(CliRunnerTest, OneShotCommands) {
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"SET", "k", "hello world"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"get", "k"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"CONTAINS", "k"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"DEL", "k"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"DEL", "k"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"GET", "k"}), kExitOk);  // missing is not an error
+  EXPECT_EQ(runner.RunOneShot({"PING"}), kExitOk);
+  EXPECT_EQ(out_.str(), "OK\n\"hello world\"\ntrue\n(integer) 1\n(integer) 0\n(nil)\nPONG\n");
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(backend_.calls, (std::vector<std::string>{"SET k hello world", "GET k", "CONTAINS k",
+                                                      "DEL k", "DEL k", "GET k", "PING"}));
+}
+
+TEST_F(CliRunnerTest, StatsListsTheCounters) {
+  Runner runner = MakeRunner();
+  runner.RunOneShot({"SET", "k", "v"});
+  out_.str("");
+  EXPECT_EQ(runner.RunOneShot({"stats"}), kExitOk);
+  EXPECT_EQ(out_.str().substr(0, 16), "keys   1\nclock  ");
+  EXPECT_EQ(runner.RunOneShot({"STATS", "extra"}), kExitUsage);
+}
+
+TEST_F(CliRunnerTest, BinaryArgumentsReachTheServerIntact) {
+  Runner runner = MakeRunner();
+  const std::string value("a\0b\xff", 4);
+  EXPECT_EQ(runner.RunOneShot({"SET", "bin", value}), kExitOk);
+  EXPECT_EQ(backend_.data["bin"].value, value);
+  runner.RunOneShot({"GET", "bin"});
+  EXPECT_EQ(out_.str(), "OK\n\"a\\x00b\\xff\"\n");
+}
+
+TEST_F(CliRunnerTest, ServerErrorIsExitOne) {
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"SET", "muchtoolongkey", "v"}), kExitCommandError);
+  EXPECT_EQ(out_.str(), "(error) KEY_TOO_LARGE: key is 14 bytes, limit 8\n");
+}
+
+TEST_F(CliRunnerTest, UsageErrorsAreExitTwoAndNeverReachTheServer) {
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"FLY", "k"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"GET"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"SET", "k"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"HELP", "FLY"}), kExitUsage);
+  EXPECT_TRUE(backend_.calls.empty());
+  EXPECT_EQ(out_.str(),
+            "(error) USAGE: unknown command 'FLY' (type 'help' for the list of commands)\n"
+            "(error) USAGE: GET takes 1 argument, got 0 (usage: GET key)\n"
+            "(error) USAGE: SET takes 2 arguments, got 1 (usage: SET key value)\n"
+            "(error) USAGE: no command named 'FLY' (type 'help' for a list)\n");
+}
+
+TEST_F(CliRunnerTest, ConnectionFailureIsExitThreeWithAHint) {
+  backend_.connect_status =
+      Status(Code::kConnectionFailed, "127.0.0.1:7379: connect: Connection refused");
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"GET", "k"}), kExitConnection);
+  EXPECT_EQ(runner.RunOneShot({"PING"}), kExitConnection);
+  EXPECT_EQ(out_.str(),
+            "(error) CONNECTION_FAILED: 127.0.0.1:7379: connect: Connection refused\n"
+            "(error) CONNECTION_FAILED: 127.0.0.1:7379: connect: Connection refused\n");
+  // The hint comes once.
+  EXPECT_EQ(err_.str(),
+            "memdb-cli: is memdb running at 127.0.0.1:7379? (./scripts/run.sh starts one; -h/-p "
+            "choose another server)\n");
+}
+
+TEST_F(CliRunnerTest, AuthFailureNamesTheCredentialsOnce) {
+  backend_.connect_status = Status(Code::kAuthFailed, "authentication failed");
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"GET", "k"}), kExitConnection);
+  EXPECT_EQ(runner.RunOneShot({"GET", "k"}), kExitConnection);
+  EXPECT_EQ(err_.str(),
+            "memdb-cli: authenticating as key id 'k' with the secret from MEMDB_SECRET\n");
+}
+
+TEST_F(CliRunnerTest, HelpNeedsNoServer) {
+  backend_.connect_status = Status(Code::kConnectionFailed, "down");
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"help"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"help", "get"}), kExitOk);
+  EXPECT_NE(out_.str().find("CONTAINS key"), std::string::npos);
+  EXPECT_NE(out_.str().find("GET key\n  Get the value of a key."), std::string::npos);
+  EXPECT_EQ(backend_.connects, 0);
+}
+
+TEST_F(CliRunnerTest, QuitRequestsTheEnd) {
+  Runner runner = MakeRunner();
+  EXPECT_TRUE(runner.Execute({"quit"}).quit);
+  EXPECT_TRUE(runner.Execute({"EXIT"}).quit);
+  EXPECT_FALSE(runner.Execute({"PING"}).quit);
+}
+
+TEST_F(CliRunnerTest, RunLineTokenizesAndSkipsBlanksAndComments) {
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunLine("").kind, Reply::Kind::kNone);
+  EXPECT_EQ(runner.RunLine("   # a comment").kind, Reply::Kind::kNone);
+  EXPECT_TRUE(runner.RunLine(R"(SET k "two words\x21")").ok());
+  EXPECT_EQ(backend_.data["k"].value, "two words!");
+  Reply bad = runner.RunLine(R"(SET k "open)");
+  EXPECT_EQ(bad.exit_code(), kExitUsage);
+  EXPECT_EQ(out_.str(), "OK\n(error) USAGE: unterminated double quote (column 7)\n");
+}
+
+// ---- scripts ----
+
+TEST_F(CliRunnerTest, ScriptPrintsALinePerCommand) {
+  EXPECT_EQ(Script("SET a 1\n\n# set b\nSET b 2\r\nGET a\nDEL b\nGET b\n"), kExitOk);
+  EXPECT_EQ(out_.str(), "OK\nOK\n\"1\"\n(integer) 1\n(nil)\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(CliRunnerTest, ScriptWithoutFinalNewline) {
+  EXPECT_EQ(Script("SET a 1\nGET a"), kExitOk);
+  EXPECT_EQ(out_.str(), "OK\n\"1\"\n");
+}
+
+TEST_F(CliRunnerTest, ScriptStopsAtTheFirstError) {
+  EXPECT_EQ(Script("SET a 1\nSET muchtoolongkey 2\nSET c 3\n"), kExitCommandError);
+  EXPECT_EQ(out_.str(), "OK\n(error) KEY_TOO_LARGE: key is 14 bytes, limit 8\n");
+  EXPECT_EQ(err_.str(), "memdb-cli: stopped at line 2 (--continue-on-error runs every line)\n");
+  EXPECT_EQ(backend_.data.count("c"), 0u);
+}
+
+TEST_F(CliRunnerTest, ScriptContinuesOnErrorWhenAskedAndReportsTheFirstFailure) {
+  EXPECT_EQ(Script("BOGUS\nSET muchtoolongkey 2\nSET c 3\n", OutputMode::kHuman, true), kExitUsage);
+  EXPECT_EQ(out_.str(),
+            "(error) USAGE: unknown command 'BOGUS' (type 'help' for the list of commands)\n"
+            "(error) KEY_TOO_LARGE: key is 14 bytes, limit 8\n"
+            "OK\n");
+  EXPECT_EQ(err_.str(), "memdb-cli: 2 of 3 commands failed, the first at line 1\n");
+  EXPECT_EQ(backend_.data.count("c"), 1u);
+}
+
+TEST_F(CliRunnerTest, ScriptStopsAtQuit) {
+  EXPECT_EQ(Script("SET a 1\nquit\nSET b 2\n"), kExitOk);
+  EXPECT_EQ(out_.str(), "OK\n");
+  EXPECT_EQ(backend_.data.count("b"), 0u);
+}
+
+TEST_F(CliRunnerTest, ScriptInJsonIsOneObjectPerLine) {
+  EXPECT_EQ(Script("SET a 1\nGET a\nGET zz\nBOGUS\n", OutputMode::kJson, true), kExitUsage);
+  std::istringstream lines(out_.str());
+  std::vector<std::string> got;
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  ASSERT_EQ(got.size(), 4u) << out_.str();
+  EXPECT_EQ(got[0].rfind(R"({"ok":true,"command":"SET","reply":"OK","version":{)", 0), 0u);
+  EXPECT_EQ(got[1].rfind(R"({"ok":true,"command":"GET","found":true,"value":"1")", 0), 0u);
+  EXPECT_EQ(got[2], R"({"ok":true,"command":"GET","found":false,"value":null})");
+  EXPECT_EQ(got[3].rfind(R"({"ok":false,"command":"BOGUS","error":{"code":"USAGE")", 0), 0u);
+}
+
+TEST_F(CliRunnerTest, RawModeKeepsStdoutForData) {
+  EXPECT_EQ(Script("SET a x\nGET a\nGET zz\nSET muchtoolongkey 1\n", OutputMode::kRaw), 1);
+  EXPECT_EQ(out_.str(), "OK\nx\n\n");
+  EXPECT_EQ(err_.str(),
+            "(error) KEY_TOO_LARGE: key is 14 bytes, limit 8\n"
+            "memdb-cli: stopped at line 4 (--continue-on-error runs every line)\n");
+}
+
+TEST_F(CliRunnerTest, PingReportsTimingAndSessionClock) {
+  Runner runner = MakeRunner();
+  Reply pong = runner.Execute({"PING"});
+  EXPECT_EQ(pong.text, "PONG");
+  ASSERT_TRUE(pong.latency_ms.has_value());
+  EXPECT_GE(*pong.latency_ms, 0.0);
+  EXPECT_EQ(pong.session_clock, backend_.clock);
+}
+
+TEST_F(CliRunnerTest, SetAndGetCarryVersions) {
+  Runner runner = MakeRunner();
+  Reply set = runner.Execute({"SET", "k", "v"});
+  ASSERT_TRUE(set.version.has_value());
+  Reply get = runner.Execute({"GET", "k"});
+  ASSERT_TRUE(get.version.has_value());
+  EXPECT_EQ(*get.version, *set.version);
+  EXPECT_EQ(get.command, "GET");
+}
+
+}  // namespace
+}  // namespace memdb::cli
