@@ -4,7 +4,7 @@
 import hashlib, hmac, json, struct, sys
 
 OPS = {"HELLO": 0x01, "AUTH": 0x02, "PING": 0x03, "GET": 0x10, "SET": 0x11, "DEL": 0x12,
-       "CONTAINS": 0x13, "STATS": 0x80}
+       "CONTAINS": 0x13, "STATS": 0x80, "COMPACT": 0x81}
 HLC = (1700000000000 << 16) | 5   # 2023-11-14T22:13:20Z, logical counter 5
 HLC2 = (1700000000123 << 16) | 0
 DEFAULT_LIMITS = {"max_frame_bytes": 16 << 20, "max_key_bytes": 64 << 10, "max_value_bytes": 8 << 20}
@@ -123,6 +123,12 @@ frame("stats_response", "response", "STATS response: count, then (name, u64 valu
       + struct.pack("<Q", 0xFFFFFFFFFFFFFFFF),
       {"stats": [{"name": b"keys".hex(), "value": "1000000"},
                  {"name": b"store_bytes".hex(), "value": str(0xFFFFFFFFFFFFFFFF)}]})
+frame("compact_request", "request", "COMPACT (admin): empty body", OPS["COMPACT"], 33, HLC, b"", {})
+frame("compact_response_started", "response", "COMPACT response: outcome 0 = started",
+      OPS["COMPACT"], 33, HLC2, b"\x00", {"outcome": 0})
+frame("compact_response_already_running", "response",
+      "COMPACT response: outcome 1 = a compaction is already running",
+      OPS["COMPACT"], 34, HLC2, b"\x01", {"outcome": 1})
 msg = b"SET request: key is 70000 bytes, limit is 65536"
 frame("error_response_key_too_large", "response", "error response KEY_TOO_LARGE (5) to a SET",
       OPS["SET"], 16, HLC2, b(msg), {"message": msg.hex()}, status=5)
@@ -210,6 +216,10 @@ body_error("stats_response_count_exceeds_body", "response",
            OPS["STATS"], 31, 0, struct.pack("<I", 1000), "BAD_REQUEST")
 body_error("stats_request_with_body", "request", "STATS request must have an empty body",
            OPS["STATS"], 32, 0, b"\x00", "BAD_REQUEST")
+body_error("compact_request_with_body", "request", "COMPACT request must have an empty body",
+           OPS["COMPACT"], 35, 0, b"\x00", "BAD_REQUEST")
+body_error("compact_response_unknown_outcome", "response", "COMPACT response with outcome 4 (0-3 defined)",
+           OPS["COMPACT"], 36, 0, b"\x04", "BAD_REQUEST")
 body_error("bad_bool_contains_response", "response", "CONTAINS response with present = 0xff",
            OPS["CONTAINS"], 26, 0, b"\xff", "BAD_REQUEST")
 body_error("bad_bool_del_response", "response", "DEL response with existed = 0x80",

@@ -154,6 +154,45 @@ std::future<Result<std::vector<std::pair<std::string, uint64_t>>>> Client::Stats
       });
 }
 
+std::future<Result<CompactOutcome>> Client::CompactAsync() {
+  using R = Result<CompactOutcome>;
+  return Call<R>(
+      impl_.get(), Opcode::kCompact, 0,
+      [](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendCompactRequest(out, id, ts);
+      },
+      [](std::string_view body) -> R {
+        protocol::CompactOutcome outcome = protocol::CompactOutcome::kStarted;
+        Status s = protocol::ParseCompactResponse(body, &outcome);
+        if (!s.ok()) return Malformed(Opcode::kCompact, s);
+        switch (outcome) {
+          case protocol::CompactOutcome::kStarted:
+            return CompactOutcome::kStarted;
+          case protocol::CompactOutcome::kAlreadyRunning:
+            return CompactOutcome::kAlreadyRunning;
+          case protocol::CompactOutcome::kQueued:
+            return CompactOutcome::kQueued;
+          case protocol::CompactOutcome::kNothingToCompact:
+            return CompactOutcome::kNothingToCompact;
+        }
+        return Malformed(Opcode::kCompact, Status(Code::kBadRequest, "unknown outcome"));
+      });
+}
+
+const char* CompactOutcomeName(CompactOutcome outcome) {
+  switch (outcome) {
+    case CompactOutcome::kStarted:
+      return "started";
+    case CompactOutcome::kAlreadyRunning:
+      return "already_running";
+    case CompactOutcome::kQueued:
+      return "queued";
+    case CompactOutcome::kNothingToCompact:
+      return "nothing_to_compact";
+  }
+  return "?";
+}
+
 // ---- synchronous: the asynchronous call plus a wait ----
 
 Result<std::optional<VersionedValue>> Client::Get(std::string_view key) {
@@ -166,5 +205,6 @@ Result<bool> Client::Del(std::string_view key) { return DelAsync(key).get(); }
 Result<bool> Client::Contains(std::string_view key) { return ContainsAsync(key).get(); }
 Status Client::Ping() { return PingAsync().get(); }
 Result<std::vector<std::pair<std::string, uint64_t>>> Client::Stats() { return StatsAsync().get(); }
+Result<CompactOutcome> Client::Compact() { return CompactAsync().get(); }
 
 }  // namespace memdb

@@ -71,6 +71,16 @@ struct VersionedValue {
   Version version;
 };
 
+// What a COMPACT request did (Client::Compact).
+enum class CompactOutcome {
+  kStarted,           // a compaction of the operation log started now
+  kAlreadyRunning,    // one was running already; nothing new was started
+  kQueued,            // a seal job is running; the compaction starts when it finishes
+  kNothingToCompact,  // the log has no complete segment yet (only the one being written)
+};
+// "started", "already_running", "queued", "nothing_to_compact".
+const char* CompactOutcomeName(CompactOutcome outcome);
+
 namespace client_internal {
 class ClientImpl;
 }  // namespace client_internal
@@ -111,6 +121,10 @@ class Client {
   // The node's counters (name, value) in the server's order: keys, store bytes, requests,
   // connections... (docs/protocol.md lists them).
   Result<std::vector<std::pair<std::string, uint64_t>>> Stats();
+  // Asks the node to compact its operation log now (admin). Answers at once, without waiting
+  // for the compaction: follow it with Stats() (compaction_running, compaction_phase,
+  // compactions_completed, ...). kNotImplemented from a node that keeps no log.
+  Result<CompactOutcome> Compact();
 
   // ---- asynchronous API: many requests in flight on one connection ----
   // The key and value are copied into the request before the call returns.
@@ -121,6 +135,7 @@ class Client {
   std::future<Result<bool>> ContainsAsync(std::string_view key);
   std::future<Status> PingAsync();
   std::future<Result<std::vector<std::pair<std::string, uint64_t>>>> StatsAsync();
+  std::future<Result<CompactOutcome>> CompactAsync();
 
   // ---- session clock ----
 

@@ -32,12 +32,28 @@ struct AuthConfig {
   std::string cluster_key;       // node-to-node secret (used by clustering)
 };
 
+// The operation log (docs/oplog.md). Strings are checked against their allowed values by
+// validation; main turns them into the oplog's enums.
+struct OplogConfig {
+  bool enabled = true;
+  std::string dir;                    // "" = <data_dir>/oplog
+  std::string fsync = "always";       // always | interval | never
+  uint32_t fsync_interval_ms = 1000;  // interval only
+  uint64_t segment_bytes = uint64_t{64} << 20;
+  uint64_t max_pending_bytes = uint64_t{64} << 20;  // stop reading clients above this
+  std::string recovery_mode = "strict";             // strict | skip_corrupt
+  uint64_t tombstone_grace_ms = 864'000'000;        // 10 days
+  double compaction_max_log_ratio = 2.0;
+  uint64_t compaction_min_log_bytes = uint64_t{64} << 20;
+};
+
 struct Config {
   ServerConfig server;
   protocol::Limits limits;
   AuthConfig auth;
   std::string data_dir = "var/data";
-  uint32_t node_id = 0;            // 0 = derive one at start
+  uint32_t node_id = 0;  // 0 = derive one at start
+  OplogConfig oplog;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::string config_path;         // the file that was loaded, empty if none
 };

@@ -2,6 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <string_view>
+#include <vector>
+
 #include "config/settings.h"
 
 namespace memdb::config {
@@ -14,7 +17,11 @@ void EmitValue(const Setting& setting, const Config& config, YAML::Emitter* out)
   switch (setting.kind) {
     case Kind::kString:
     case Kind::kLogLevel:
+    case Kind::kChoice:
       *out << *std::get<std::string*>(field);
+      return;
+    case Kind::kRatio:
+      *out << FormatValue(setting, config);
       return;
     case Kind::kSecret:
       *out << (std::get<std::string*>(field)->empty() ? std::string() : std::string(kRedacted));
@@ -25,6 +32,8 @@ void EmitValue(const Setting& setting, const Config& config, YAML::Emitter* out)
     case Kind::kUint:
       if (auto* u16 = std::get_if<uint16_t*>(&field)) {
         *out << static_cast<uint32_t>(**u16);
+      } else if (auto* u64 = std::get_if<uint64_t*>(&field)) {
+        *out << **u64;
       } else {
         *out << *std::get<uint32_t*>(field);
       }
@@ -47,19 +56,25 @@ void EmitValue(const Setting& setting, const Config& config, YAML::Emitter* out)
 std::string Render(const Config& config, const Origins* origins) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  std::string_view section;
+  // The sections currently open, outermost first ("oplog", "compaction").
+  std::vector<std::string_view> open;
   for (const Setting& setting : AllSettings()) {
-    size_t dot = setting.key.find('.');
-    std::string_view this_section =
-        dot == std::string_view::npos ? std::string_view() : setting.key.substr(0, dot);
-    std::string_view leaf =
-        dot == std::string_view::npos ? setting.key : setting.key.substr(dot + 1);
-    if (this_section != section) {
-      if (!section.empty()) out << YAML::EndMap;
-      if (!this_section.empty()) {
-        out << YAML::Key << std::string(this_section) << YAML::Value << YAML::BeginMap;
-      }
-      section = this_section;
+    std::vector<std::string_view> path;
+    std::string_view rest = setting.key;
+    for (size_t dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+      path.push_back(rest.substr(0, dot));
+      rest.remove_prefix(dot + 1);
+    }
+    const std::string_view leaf = rest;
+    size_t common = 0;
+    while (common < open.size() && common < path.size() && open[common] == path[common]) {
+      ++common;
+    }
+    for (size_t i = open.size(); i > common; --i) out << YAML::EndMap;
+    open.resize(common);
+    for (size_t i = common; i < path.size(); ++i) {
+      out << YAML::Key << std::string(path[i]) << YAML::Value << YAML::BeginMap;
+      open.push_back(path[i]);
     }
     std::string comment;
     if (origins != nullptr) {
@@ -73,7 +88,7 @@ std::string Render(const Config& config, const Origins* origins) {
     EmitValue(setting, config, &out);
     if (!block_map && !comment.empty()) out << YAML::Comment(comment);
   }
-  if (!section.empty()) out << YAML::EndMap;
+  for (size_t i = open.size(); i > 0; --i) out << YAML::EndMap;
   out << YAML::EndMap;
 
   std::string text = "# memdb effective configuration; secrets are shown as ";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -10,6 +12,8 @@ namespace memdb::config {
 namespace {
 
 constexpr uint32_t kU32Max = std::numeric_limits<uint32_t>::max();
+constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kMaxSegmentBytes = uint64_t{1} << 40;
 
 // clang-format off
 const Setting kSettings[] = {
@@ -65,6 +69,37 @@ const Setting kSettings[] = {
     {"node_id", "", Kind::kUint, 0, kU32Max, "a valid node id", "ID",
      "This node's id in the cluster; 0 = derive one at start",
      [](Config* c) -> FieldRef { return &c->node_id; }},
+    // ---- oplog ----
+    {"oplog.enabled", "", Kind::kBool, 0, 0, "", "BOOL",
+     "Keep an operation log, so that the data survives a restart",
+     [](Config* c) -> FieldRef { return &c->oplog.enabled; }},
+    {"oplog.dir", "", Kind::kString, 0, 0, "", "PATH",
+     "Directory of the operation log; \"\" = <data_dir>/oplog",
+     [](Config* c) -> FieldRef { return &c->oplog.dir; }},
+    {"oplog.fsync", "", Kind::kChoice, 0, 0, "always interval never", "POLICY",
+     "When a write is acknowledged: always (after fsync), interval or never (after write)",
+     [](Config* c) -> FieldRef { return &c->oplog.fsync; }},
+    {"oplog.fsync_interval_ms", "", Kind::kUint, 1, kU32Max, "a duration in milliseconds", "MS",
+     "oplog.fsync interval: fsync the log this often while it holds unsynced writes",
+     [](Config* c) -> FieldRef { return &c->oplog.fsync_interval_ms; }},
+    {"oplog.segment_bytes", "", Kind::kUint, 4096, kMaxSegmentBytes, "a size in bytes", "BYTES",
+     "Start a new log segment once the current one reaches this size",
+     [](Config* c) -> FieldRef { return &c->oplog.segment_bytes; }},
+    {"oplog.max_pending_bytes", "", Kind::kUint, 1, kU64Max, "a size in bytes", "BYTES",
+     "Stop reading requests while more than this many log bytes wait for the disk",
+     [](Config* c) -> FieldRef { return &c->oplog.max_pending_bytes; }},
+    {"oplog.recovery_mode", "", Kind::kChoice, 0, 0, "strict skip_corrupt", "MODE",
+     "At start: strict stops on a damaged log; skip_corrupt skips damaged records and starts",
+     [](Config* c) -> FieldRef { return &c->oplog.recovery_mode; }},
+    {"oplog.tombstone_grace_ms", "", Kind::kUint, 0, kU64Max, "a duration in milliseconds", "MS",
+     "Deleted keys keep a tombstone this long before compaction may drop it",
+     [](Config* c) -> FieldRef { return &c->oplog.tombstone_grace_ms; }},
+    {"oplog.compaction.max_log_ratio", "", Kind::kRatio, 1, 1000, "a ratio", "RATIO",
+     "Compact when the log is more than this many times the size of the live data...",
+     [](Config* c) -> FieldRef { return &c->oplog.compaction_max_log_ratio; }},
+    {"oplog.compaction.min_log_bytes", "", Kind::kUint, 0, kU64Max, "a size in bytes", "BYTES",
+     "...and at least this big",
+     [](Config* c) -> FieldRef { return &c->oplog.compaction_min_log_bytes; }},
     // ---- log ----
     {"log.level", "", Kind::kLogLevel, 0, 0, "", "LEVEL",
      "One of trace, debug, info, warn, error, critical, off",
@@ -72,7 +107,8 @@ const Setting kSettings[] = {
 };
 // clang-format on
 
-constexpr std::string_view kSections[] = {"server", "limits", "auth", "log"};
+constexpr std::string_view kSections[] = {"server", "limits",           "auth",
+                                          "oplog",  "oplog.compaction", "log"};
 
 bool ParseUint(std::string_view text, uint64_t* out) {
   if (text.empty() || text.size() > 19) return false;
@@ -97,6 +133,56 @@ bool IsLogLevel(std::string_view text) {
   return std::find(std::begin(kLogLevels), std::end(kLogLevels), text) != std::end(kLogLevels);
 }
 
+// The words of a kChoice setting's `noun`.
+std::vector<std::string_view> Choices(const Setting& setting) {
+  std::vector<std::string_view> words;
+  std::string_view rest = setting.noun;
+  while (!rest.empty()) {
+    size_t space = rest.find(' ');
+    words.push_back(rest.substr(0, space));
+    if (space == std::string_view::npos) break;
+    rest.remove_prefix(space + 1);
+  }
+  return words;
+}
+
+bool IsChoice(const Setting& setting, std::string_view text) {
+  for (std::string_view word : Choices(setting)) {
+    if (word == text) return true;
+  }
+  return false;
+}
+
+// A plain decimal number ("2", "2.5", "0.75"): no sign, exponent, inf or nan.
+bool ParseRatio(std::string_view text, double* out) {
+  if (text.empty() || text.size() > 32) return false;
+  for (char ch : text) {
+    if ((ch < '0' || ch > '9') && ch != '.') return false;
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+// Shortest text that reads back as `value`, always with a decimal point: "2.0", "1.5".
+std::string FormatRatio(double value) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  std::string text(buf, ec == std::errc() ? end : buf);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+uint64_t UintValue(const FieldRef& field) {
+  if (auto* u16 = std::get_if<uint16_t*>(&field)) return **u16;
+  if (auto* u64 = std::get_if<uint64_t*>(&field)) return **u64;
+  return *std::get<uint32_t*>(field);
+}
+
 }  // namespace
 
 std::string AllowedValues(const Setting& setting) {
@@ -119,6 +205,19 @@ std::string AllowedValues(const Setting& setting) {
     }
     case Kind::kClientKeys:
       return "a mapping of key id to secret";
+    case Kind::kChoice: {
+      std::string out = "one of ";
+      bool first = true;
+      for (std::string_view word : Choices(setting)) {
+        if (!first) out += ", ";
+        out += word;
+        first = false;
+      }
+      return out;
+    }
+    case Kind::kRatio:
+      return std::string(setting.noun) + " (a decimal number, " + std::to_string(setting.min) +
+             "-" + std::to_string(setting.max) + ")";
   }
   return "";
 }
@@ -169,6 +268,8 @@ const Setting* FindSetting(std::string_view key) {
   }
   return nullptr;
 }
+
+std::span<const std::string_view> AllSections() { return kSections; }
 
 bool IsSection(std::string_view key) {
   return std::find(std::begin(kSections), std::end(kSections), key) != std::end(kSections);
@@ -236,9 +337,30 @@ void ApplyValue(const Setting& setting, const RawValue& value, Config* config, E
       }
       if (auto* u16 = std::get_if<uint16_t*>(&field)) {
         **u16 = static_cast<uint16_t>(parsed);
+      } else if (auto* u64 = std::get_if<uint64_t*>(&field)) {
+        **u64 = parsed;
       } else {
         *std::get<uint32_t*>(field) = static_cast<uint32_t>(parsed);
       }
+      return;
+    }
+    case Kind::kChoice: {
+      std::string word = Lower(value.text);
+      if (!IsChoice(setting, word)) {
+        errors->Add(BadValue(setting, value.text, value.origin));
+        return;
+      }
+      *std::get<std::string*>(field) = word;
+      return;
+    }
+    case Kind::kRatio: {
+      double parsed = 0;
+      if (!ParseRatio(value.text, &parsed) || parsed < static_cast<double>(setting.min) ||
+          parsed > static_cast<double>(setting.max)) {
+        errors->Add(BadValue(setting, value.text, value.origin));
+        return;
+      }
+      *std::get<double*>(field) = parsed;
       return;
     }
     case Kind::kLogLevel: {
@@ -260,18 +382,22 @@ void CheckTableValue(const Setting& setting, const Config& config, Errors* error
   Config copy = config;  // FieldRef needs a mutable Config; only read here
   FieldRef field = setting.field(&copy);
   if (setting.kind == Kind::kUint) {
-    uint64_t value = 0;
-    if (auto* u16 = std::get_if<uint16_t*>(&field)) {
-      value = **u16;
-    } else {
-      value = *std::get<uint32_t*>(field);
-    }
+    uint64_t value = UintValue(field);
     if (value < setting.min || value > setting.max) {
       errors->Add(BadValue(setting, std::to_string(value), ""));
     }
   } else if (setting.kind == Kind::kLogLevel) {
     const std::string& level = *std::get<std::string*>(field);
     if (!IsLogLevel(level)) errors->Add(BadValue(setting, level, ""));
+  } else if (setting.kind == Kind::kChoice) {
+    const std::string& word = *std::get<std::string*>(field);
+    if (!IsChoice(setting, word)) errors->Add(BadValue(setting, word, ""));
+  } else if (setting.kind == Kind::kRatio) {
+    double value = *std::get<double*>(field);
+    if (!std::isfinite(value) || value < static_cast<double>(setting.min) ||
+        value > static_cast<double>(setting.max)) {
+      errors->Add(BadValue(setting, FormatRatio(value), ""));
+    }
   }
 }
 
@@ -281,14 +407,16 @@ std::string FormatValue(const Setting& setting, const Config& config) {
   switch (setting.kind) {
     case Kind::kString:
     case Kind::kLogLevel:
+    case Kind::kChoice:
       return *std::get<std::string*>(field);
     case Kind::kSecret:
       return std::get<std::string*>(field)->empty() ? "" : std::string(kRedacted);
     case Kind::kBool:
       return *std::get<bool*>(field) ? "true" : "false";
     case Kind::kUint:
-      if (auto* u16 = std::get_if<uint16_t*>(&field)) return std::to_string(**u16);
-      return std::to_string(*std::get<uint32_t*>(field));
+      return std::to_string(UintValue(field));
+    case Kind::kRatio:
+      return FormatRatio(*std::get<double*>(field));
     case Kind::kClientKeys: {
       size_t n = std::get<ClientKeys*>(field)->size();
       return n == 0 ? "none" : std::to_string(n) + " key(s)";

@@ -35,19 +35,23 @@ enum class Kind {
   kUint,        // decimal integer in [min, max]
   kLogLevel,    // one of kLogLevels
   kClientKeys,  // id -> secret map
+  kChoice,      // one of the space-separated words in `noun` (any case; stored lower case)
+  kRatio,       // decimal number in [min, max]
 };
 
 using ClientKeys = std::map<std::string, std::string>;
 // Where a setting lives inside Config.
-using FieldRef = std::variant<std::string*, bool*, uint16_t*, uint32_t*, ClientKeys*>;
+using FieldRef =
+    std::variant<std::string*, bool*, uint16_t*, uint32_t*, uint64_t*, double*, ClientKeys*>;
 
 struct Setting {
   std::string_view key;    // YAML path: "server.port"
   std::string_view alias;  // extra flag name ("--port"), or empty
   Kind kind;
-  uint32_t min;                // kUint only
-  uint32_t max;                // kUint only
-  std::string_view noun;       // kUint: "a valid port" -> `"x" is not a valid port (0-65535)`
+  uint64_t min;                // kUint, kRatio only
+  uint64_t max;                // kUint, kRatio only
+  std::string_view noun;       // kUint: "a valid port" -> `"x" is not a valid port (0-65535)`;
+                               // kChoice: the allowed words, "always interval never"
   std::string_view type_name;  // placeholder shown by --help: "PORT"
   std::string_view help;
   FieldRef (*field)(Config*);
@@ -60,8 +64,10 @@ inline constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "
 std::span<const Setting> AllSettings();
 // nullptr when `key` is not a setting.
 const Setting* FindSetting(std::string_view key);
-// True for "server", "limits", "auth", "log": YAML mappings that hold settings.
+// True for "server", "limits", "auth", "oplog", "oplog.compaction", "log": YAML mappings that
+// hold settings.
 bool IsSection(std::string_view key);
+std::span<const std::string_view> AllSections();
 
 std::string FlagName(const Setting& setting);  // "--server-port"
 std::string EnvName(const Setting& setting);   // "MEMDB_SERVER_PORT"

@@ -4,6 +4,7 @@
 
 #include "config/client_keys.h"
 #include "config/settings.h"
+#include "oplog/record.h"
 
 namespace memdb {
 
@@ -43,6 +44,21 @@ void CheckAuth(const AuthConfig& auth, config::Errors* errors) {
   }
 }
 
+// Every write the limits allow must fit one log record.
+void CheckOplog(const Config& config, config::Errors* errors) {
+  if (!config.oplog.enabled) return;
+  const protocol::Limits& limits = config.limits;
+  const uint64_t body =
+      uint64_t{limits.max_key_bytes} + limits.max_value_bytes + oplog::kRecordBodyFixedSize;
+  if (body > oplog::kMaxRecordBody) {
+    errors->Add("limits.max_key_bytes (" + std::to_string(limits.max_key_bytes) +
+                ") + limits.max_value_bytes (" + std::to_string(limits.max_value_bytes) +
+                ") is too large for the operation log: a record holds at most " +
+                std::to_string(oplog::kMaxRecordBody - oplog::kRecordBodyFixedSize) +
+                " bytes of key and value; lower the limits (or set oplog.enabled=false)");
+  }
+}
+
 }  // namespace
 
 Status ValidateConfig(const Config& config) {
@@ -57,6 +73,7 @@ Status ValidateConfig(const Config& config) {
   }
   if (config.data_dir.empty()) errors.Add("data_dir: \"\" is not a directory path");
   CheckLimits(config.limits, &errors);
+  CheckOplog(config, &errors);
   CheckAuth(config.auth, &errors);
   return errors.ToStatus();
 }

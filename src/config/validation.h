@@ -15,7 +15,9 @@ namespace memdb {
 //   - limits.max_frame_bytes >= limits.max_key_bytes + limits.max_value_bytes + 64;
 //   - server.bind and data_dir not empty; log.level a known level;
 //   - client key ids and secrets well formed; cluster_key, when set, well formed;
-//   - auth.enabled with no client key is refused (the server cannot accept anyone).
+//   - auth.enabled with no client key is refused (the server cannot accept anyone);
+//   - with oplog.enabled, the largest key + value must fit one log record (64 MiB);
+//     oplog.fsync and oplog.recovery_mode must be one of their words.
 Status ValidateConfig(const Config& config);
 
 // Bytes of a request frame body beyond its key and value (lengths, flags, timestamps) that

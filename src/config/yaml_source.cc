@@ -30,7 +30,7 @@ std::string ShapeName(const YAML::Node& node) {
 std::vector<std::string> KnownKeys() {
   std::vector<std::string> keys;
   for (const Setting& setting : AllSettings()) keys.emplace_back(setting.key);
-  for (std::string_view section : {"server", "limits", "auth", "log"}) keys.emplace_back(section);
+  for (std::string_view section : AllSections()) keys.emplace_back(section);
   return keys;
 }
 
@@ -147,7 +147,7 @@ Layer ParseYamlConfig(std::string_view text, std::string_view path, Errors* erro
   if (!root.IsMap()) {
     errors->Add(std::string(path) +
                 ": expected a mapping of settings at the top level (server:, limits:, auth:, "
-                "data_dir:, node_id:, log:)");
+                "data_dir:, node_id:, oplog:, log:)");
     return layer;
   }
   Reader(path, &layer, errors).ReadMapping(root, "");

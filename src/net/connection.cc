@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/oplog_runtime.h"
+
 namespace memdb::net {
 
 namespace {
@@ -13,10 +15,11 @@ constexpr size_t kShrinkAbove = 1 << 20;  // release big buffers once a large fr
 }  // namespace
 
 Connection::Connection(uint64_t id, asio::ip::tcp::socket socket, Node* node,
-                       const ServerConfig& config, ClosedCallback on_closed)
+                       const ServerConfig& config, OplogRuntime* oplog, ClosedCallback on_closed)
     : id_(id),
       socket_(std::move(socket)),
       config_(config),
+      oplog_(oplog),
       session_(node),
       on_closed_(std::move(on_closed)),
       in_(kInitialReadBuffer) {
@@ -33,12 +36,17 @@ void Connection::Start(uint64_t now_ms) {
   DoRead();
 }
 
-bool Connection::OutputBacklogged() const {
-  return out_pending_.size() > config_.max_output_buffer_bytes;
-}
+bool Connection::OutputBacklogged() const { return out_.size() > config_.max_output_buffer_bytes; }
 
 void Connection::DoRead() {
   if (reading_ || closed_ || draining_ || session_.closing() || OutputBacklogged()) return;
+  if (oplog_ != nullptr && oplog_->Backpressured()) {
+    if (!paused_for_log_) {
+      paused_for_log_ = true;
+      oplog_->PauseReading(shared_from_this());
+    }
+    return;
+  }
   // Make room for at least the rest of the next frame (the decoder has bounded it).
   const size_t needed = std::max(session_.bytes_needed(), in_len_ + 1);
   if (in_.size() < needed) in_.resize(needed);
@@ -60,7 +68,8 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
   }
   last_activity_ms_ = now_ms_;
   in_len_ += n;
-  const size_t consumed = session_.Consume(std::string_view(in_.data(), in_len_), &out_pending_);
+  const size_t consumed = session_.Consume(std::string_view(in_.data(), in_len_), &out_);
+  if (oplog_ != nullptr) oplog_->AfterRequests();
   if (consumed > 0) {
     in_len_ -= consumed;
     if (in_len_ > 0) std::memmove(in_.data(), in_.data() + consumed, in_len_);
@@ -79,11 +88,21 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
 
 void Connection::MaybeWrite() {
   if (writing_ || closed_) return;
-  if (out_pending_.empty()) {
+  if (out_.empty()) {
     if (draining_) Close(session_.closing() ? session_.close_reason() : "server shutting down");
     return;
   }
-  out_writing_.swap(out_pending_);
+  const size_t releasable = oplog_ == nullptr ? out_.size() : out_.Releasable(oplog_->acked_lsn());
+  if (releasable < out_.size()) {
+    const uint64_t blocking = out_.blocking_lsn();
+    if (blocking != waiting_lsn_) {
+      waiting_lsn_ = blocking;
+      oplog_->WaitFor(blocking, shared_from_this());
+      if (closed_) return;  // the log has failed
+    }
+  }
+  if (releasable == 0) return;
+  out_.TakeFront(releasable, &out_writing_);
   writing_ = true;
   asio::async_write(
       socket_, asio::buffer(out_writing_),
@@ -101,6 +120,17 @@ void Connection::OnWrite(const asio::error_code& ec) {
   if (out_writing_.capacity() > kShrinkAbove) out_writing_.shrink_to_fit();
   MaybeWrite();
   DoRead();  // resumes reading if it was paused on backlog
+}
+
+void Connection::OnLogAcked(uint64_t lsn) {
+  if (closed_) return;
+  if (lsn == waiting_lsn_) waiting_lsn_ = 0;
+  MaybeWrite();
+}
+
+void Connection::ResumeReading() {
+  paused_for_log_ = false;
+  DoRead();
 }
 
 void Connection::Drain() {

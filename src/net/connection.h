@@ -8,6 +8,12 @@
 // `max_output_buffer_bytes` of replies wait (a client that does not read cannot grow our
 // memory without bound).
 //
+// With an operation log, replies wait for it: only the prefix of the ReplyBuffer the log has
+// acknowledged is written (reply_buffer.h); when more is held, the connection registers with
+// the OplogRuntime, which calls OnLogAcked() when the log catches up. Reading stops while
+// the runtime reports backpressure (ResumeReading() follows). Reading goes on while replies
+// are held: pipelined writes join the next group commit.
+//
 // Threading: everything runs on the server's single io_context thread.
 #ifndef MEMDB_NET_CONNECTION_H_
 #define MEMDB_NET_CONNECTION_H_
@@ -21,22 +27,30 @@
 
 #include "config/config.h"
 #include "node/node.h"
+#include "node/reply_buffer.h"
 #include "node/session.h"
 
 namespace memdb::net {
+
+class OplogRuntime;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using ClosedCallback = std::function<void(uint64_t id)>;
 
+  // `oplog` is nullptr when the node keeps no log.
   Connection(uint64_t id, asio::ip::tcp::socket socket, Node* node, const ServerConfig& config,
-             ClosedCallback on_closed);
+             OplogRuntime* oplog, ClosedCallback on_closed);
 
   void Start(uint64_t now_ms);
   // Graceful: stop reading, flush the replies already produced, then close.
   void Drain();
   // Immediate close; `reason` goes to the log.
   void Close(const std::string& reason);
+  // From the OplogRuntime: the log acknowledged `lsn`, which this connection waited for.
+  void OnLogAcked(uint64_t lsn);
+  // From the OplogRuntime: backpressure is over.
+  void ResumeReading();
 
   uint64_t id() const { return id_; }
   bool authenticated() const { return session_.authenticated(); }
@@ -60,16 +74,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t id_;
   asio::ip::tcp::socket socket_;
   const ServerConfig& config_;
+  OplogRuntime* oplog_;
   Session session_;
   ClosedCallback on_closed_;
   std::string peer_;
 
   std::vector<char> in_;
   size_t in_len_ = 0;
-  std::string out_pending_;  // replies produced since the current write started
-  std::string out_writing_;  // the buffer owned by the write in flight
+  ReplyBuffer out_;           // replies produced since the current write started, some held
+  std::string out_writing_;   // the buffer owned by the write in flight
+  uint64_t waiting_lsn_ = 0;  // registered with the runtime for this LSN; 0 = not waiting
 
   bool reading_ = false;
+  bool paused_for_log_ = false;
   bool writing_ = false;
   bool draining_ = false;
   bool closed_ = false;

@@ -28,13 +28,18 @@ std::chrono::milliseconds SweepInterval(const ServerConfig& c) {
 
 }  // namespace
 
-Server::Server(const ServerConfig& config, Node* node)
+Server::Server(const ServerConfig& config, Node* node, FileSystem* fs,
+               OplogRuntimeOptions oplog_options)
     : config_(config),
       node_(node),
       acceptor_(io_),
       signals_(io_, SIGINT, SIGTERM),
       sweep_timer_(io_),
-      grace_timer_(io_) {}
+      grace_timer_(io_) {
+  if (node_->oplog() != nullptr) {
+    oplog_ = std::make_unique<OplogRuntime>(io_, node_, fs, oplog_options);
+  }
+}
 
 Server::~Server() = default;
 
@@ -68,6 +73,12 @@ void Server::Run() {
     if (!ec) BeginShutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
   });
   Connection::SetNow(SteadyNowMs());
+  if (oplog_) {
+    oplog_->Start([this](const Status&) {
+      exit_code_ = 1;
+      BeginShutdown("operation log failed");
+    });
+  }
   DoAccept();
   ArmSweep();
   io_.run();
@@ -94,7 +105,7 @@ void Server::DoAccept() {
     } else {
       const uint64_t id = next_connection_id_++;
       auto conn = std::make_shared<Connection>(
-          id, std::move(socket), node_, config_, [this](uint64_t closed_id) {
+          id, std::move(socket), node_, config_, oplog_.get(), [this](uint64_t closed_id) {
             connections_.erase(closed_id);
             node_->server_counters().connections_open = connections_.size();
             MaybeFinishShutdown();
@@ -165,16 +176,24 @@ void Server::BeginShutdown(const char* why) {
     auto remaining = connections_;
     for (auto& [id, conn] : remaining) conn->Close("shutdown grace period over");
   });
+  if (oplog_) oplog_->BeginShutdown();
   auto snapshot = connections_;  // Drain may close and erase
   for (auto& [id, conn] : snapshot) conn->Drain();
   MaybeFinishShutdown();
 }
 
 void Server::MaybeFinishShutdown() {
-  if (shutting_down_ && connections_.empty()) {
-    grace_timer_.cancel();
-    spdlog::info("all connections closed");
-  }
+  if (!shutting_down_ || !connections_.empty() || log_finishing_) return;
+  grace_timer_.cancel();
+  spdlog::info("all connections closed");
+  if (!oplog_) return;
+  log_finishing_ = true;
+  oplog_->Finish([this](const Status& status) {
+    if (!status.ok()) {
+      exit_code_ = 1;
+      spdlog::critical("operation log not closed cleanly: {}", status.ToString());
+    }
+  });
 }
 
 }  // namespace memdb::net

@@ -5,9 +5,14 @@
 // Node (DESIGN.md: one event-loop thread owns a node's core state; no locks on the data path).
 // RequestShutdown() is the only method safe to call from another thread.
 //
+// With an operation log (the node has one attached), the Server runs an OplogRuntime beside
+// the connections: a flusher thread and a maintenance thread (oplog_runtime.h).
+//
 // Shutdown (SIGINT, SIGTERM or RequestShutdown): stop accepting, let every connection flush
-// the replies to the requests it has already read, close it; connections still busy after
-// `shutdown_grace_ms` are closed anyway. Run() then returns.
+// the replies to the requests it has already read (with a log: as the log acknowledges
+// them), close it; connections still busy after `shutdown_grace_ms` are closed anyway. Then
+// the log is flushed and fsynced — everything appended, whatever oplog.fsync says — and its
+// threads are joined. Run() then returns; exit_code() is 0, or 1 if the log failed.
 #ifndef MEMDB_NET_SERVER_H_
 #define MEMDB_NET_SERVER_H_
 
@@ -16,8 +21,10 @@
 #include <memory>
 #include <unordered_map>
 
+#include "common/file_system.h"
 #include "config/config.h"
 #include "memdb/status.h"
+#include "net/oplog_runtime.h"
 #include "node/node.h"
 
 namespace memdb::net {
@@ -26,7 +33,10 @@ class Connection;
 
 class Server {
  public:
-  Server(const ServerConfig& config, Node* node);
+  // With a log attached to `node`, `fs` (thread-safe: PosixFileSystem) must be given and
+  // outlive the server.
+  Server(const ServerConfig& config, Node* node, FileSystem* fs = nullptr,
+         OplogRuntimeOptions oplog_options = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -42,6 +52,8 @@ class Server {
   void RequestShutdown();
 
   size_t connection_count() const { return connections_.size(); }
+  // After Run(): 0 on a clean stop, 1 when the operation log failed.
+  int exit_code() const { return exit_code_; }
 
  private:
   void DoAccept();
@@ -61,7 +73,11 @@ class Server {
   uint16_t port_ = 0;
   uint64_t next_connection_id_ = 1;
   bool shutting_down_ = false;
+  bool log_finishing_ = false;
+  int exit_code_ = 0;
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
+  // After io_: destroyed (its threads joined) before the io_context goes.
+  std::unique_ptr<OplogRuntime> oplog_;
 };
 
 }  // namespace memdb::net

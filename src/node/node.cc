@@ -1,5 +1,6 @@
 #include "node/node.h"
 
+#include <cassert>
 #include <utility>
 
 namespace memdb {
@@ -28,16 +29,54 @@ protocol::GetResult Node::Get(std::string_view key) const {
   return result;
 }
 
-Version Node::Set(std::string_view key, std::string_view value) {
+Status Node::CheckLoggable(std::string_view key, std::string_view value) const {
+  if (!oplog_) return Status::Ok();
+  if (!oplog_->status().ok()) {
+    return Status(Code::kInternal, oplog_->status().message() +
+                                       " (this node no longer accepts writes and is stopping)");
+  }
+  oplog::Record record{oplog::RecordType::kPut, Version{}, key, value};
+  if (!oplog::IsEncodable(record)) {
+    return Status(Code::kValueTooLarge, "key and value too large for an operation log record");
+  }
+  return Status::Ok();
+}
+
+Store::ApplyResult Node::Apply(oplog::RecordType type, std::string_view key, std::string_view value,
+                               Version version) {
+  Store::ApplyResult applied = type == oplog::RecordType::kPut ? store_.Put(key, value, version)
+                                                               : store_.Delete(key, version);
+  if (applied.applied && oplog_) {
+    // Cannot fail: CheckLoggable ran first, and only this thread appends.
+    [[maybe_unused]] auto lsn = oplog_->Append(oplog::Record{type, version, key, value});
+    assert(lsn.ok());
+  }
+  return applied;
+}
+
+Result<Version> Node::Set(std::string_view key, std::string_view value) {
+  if (Status s = CheckLoggable(key, value); !s.ok()) return s;
   Version version{clock_.Tick(), options_.node_id};
-  store_.Put(key, value, version);
+  Apply(oplog::RecordType::kPut, key, value, version);
   return version;
 }
 
-protocol::DelResult Node::Del(std::string_view key) {
+Result<protocol::DelResult> Node::Del(std::string_view key) {
+  if (Status s = CheckLoggable(key, {}); !s.ok()) return s;
   Version version{clock_.Tick(), options_.node_id};
-  auto applied = store_.Delete(key, version);
+  Store::ApplyResult applied = Apply(oplog::RecordType::kDelete, key, {}, version);
   return protocol::DelResult{applied.replaced_live, version};
+}
+
+Result<Store::ApplyResult> Node::ApplyPut(std::string_view key, std::string_view value,
+                                          Version version) {
+  if (Status s = CheckLoggable(key, value); !s.ok()) return s;
+  return Apply(oplog::RecordType::kPut, key, value, version);
+}
+
+Result<Store::ApplyResult> Node::ApplyDelete(std::string_view key, Version version) {
+  if (Status s = CheckLoggable(key, {}); !s.ok()) return s;
+  return Apply(oplog::RecordType::kDelete, key, {}, version);
 }
 
 bool Node::Contains(std::string_view key) const {
@@ -47,7 +86,7 @@ bool Node::Contains(std::string_view key) const {
 
 std::vector<protocol::Stat> Node::Stats() const {
   const StoreStats& s = store_.stats();
-  return {
+  std::vector<protocol::Stat> stats = {
       {"node_id", options_.node_id},
       {"clock", clock_.Current()},
       {"keys", s.entries - s.tombstones},
@@ -62,20 +101,60 @@ std::vector<protocol::Stat> Node::Stats() const {
       {"connections_rejected", server_counters_.connections_rejected},
       {"auth_failures", server_counters_.auth_failures},
   };
+  if (!oplog_) return stats;
+  const oplog::SegmentSet segments = oplog_->Segments();
+  const OplogCounters& c = oplog_counters_;
+  stats.insert(stats.end(), {
+                                {"oplog_bytes", oplog_->LogBytes()},
+                                {"oplog_segments",
+                                 segments.manifest.segments.size() + segments.plain_ids.size()},
+                                {"oplog_appended_lsn", oplog_->appended_lsn()},
+                                {"oplog_written_lsn", oplog_->written_lsn()},
+                                {"oplog_durable_lsn", oplog_->durable_lsn()},
+                                {"oplog_acked_lsn", oplog_->acked_lsn()},
+                                {"oplog_pending_bytes", oplog_->pending_bytes()},
+                                {"oplog_failed", oplog_->status().ok() ? 0u : 1u},
+                                {"oplog_batches", c.batches},
+                                {"oplog_syncs", c.syncs},
+                                {"oplog_bytes_written", c.bytes_written},
+                                {"oplog_backpressure_pauses", c.backpressure_pauses},
+                                {"oplog_recovery_ms", c.recovery_ms},
+                                {"oplog_recovered_records", c.recovered_records},
+                            });
+  maintenance_->AppendStats(&stats);
+  return stats;
+}
+
+// ============================================================================================
+// The operation log
+// ============================================================================================
+
+Result<oplog::RecoveryReport> Node::Recover(FileSystem* fs, const oplog::RecoveryOptions& options) {
+  auto report = oplog::Recover(fs, options, &store_);
+  if (!report.ok()) return report.status();
+  clock_.AdvanceTo(report->max_timestamp);
+  oplog_counters_.recovered_records = report->records_replayed;
+  return report;
+}
+
+void Node::AttachOplog(std::unique_ptr<oplog::OplogWriter> writer, MaintenanceOptions maintenance) {
+  assert(!oplog_ && writer);
+  oplog_ = std::move(writer);
+  maintenance_ = std::make_unique<OplogMaintenance>(oplog_.get(), &store_, maintenance);
 }
 
 // ============================================================================================
 // Request handling
 // ============================================================================================
 
-void Node::HandleRequest(const Frame& frame, std::string* out) {
+oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out) {
   const auto& h = frame.header;
   ++requests_;
   if (Status skew = clock_.Observe(h.timestamp); !skew.ok()) {
     ++request_errors_;
     protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), skew.code(),
                                   skew.message());
-    return;
+    return 0;
   }
   const auto& limits = options_.limits;
   Status status;
@@ -84,25 +163,31 @@ void Node::HandleRequest(const Frame& frame, std::string* out) {
       std::string_view key;
       if (status = protocol::ParseKeyRequest(frame.body, limits, &key); status.ok()) {
         protocol::AppendGetResponse(out, h.request_id, clock_.Current(), Get(key));
-        return;
+        return UnackedLsn();
       }
       break;
     }
     case Opcode::kSet: {
       protocol::SetRequest set;
       if (status = protocol::ParseSetRequest(frame.body, limits, &set); status.ok()) {
-        Version version = Set(set.key, set.value);
-        protocol::AppendSetResponse(out, h.request_id, clock_.Current(), version);
-        return;
+        Result<Version> version = Set(set.key, set.value);
+        if (version.ok()) {
+          protocol::AppendSetResponse(out, h.request_id, clock_.Current(), *version);
+          return UnackedLsn();
+        }
+        status = version.status();
       }
       break;
     }
     case Opcode::kDel: {
       std::string_view key;
       if (status = protocol::ParseKeyRequest(frame.body, limits, &key); status.ok()) {
-        protocol::DelResult result = Del(key);
-        protocol::AppendDelResponse(out, h.request_id, clock_.Current(), result);
-        return;
+        Result<protocol::DelResult> result = Del(key);
+        if (result.ok()) {
+          protocol::AppendDelResponse(out, h.request_id, clock_.Current(), *result);
+          return UnackedLsn();
+        }
+        status = result.status();
       }
       break;
     }
@@ -110,7 +195,7 @@ void Node::HandleRequest(const Frame& frame, std::string* out) {
       std::string_view key;
       if (status = protocol::ParseKeyRequest(frame.body, limits, &key); status.ok()) {
         protocol::AppendContainsResponse(out, h.request_id, clock_.Current(), Contains(key));
-        return;
+        return UnackedLsn();
       }
       break;
     }
@@ -118,14 +203,27 @@ void Node::HandleRequest(const Frame& frame, std::string* out) {
       std::string_view payload;
       if (status = protocol::ParsePingRequest(frame.body, limits, &payload); status.ok()) {
         protocol::AppendPingResponse(out, h.request_id, clock_.Current(), payload);
-        return;
+        return 0;
       }
       break;
     }
     case Opcode::kStats: {
       if (status = protocol::ParseStatsRequest(frame.body); status.ok()) {
         protocol::AppendStatsResponse(out, h.request_id, clock_.Current(), Stats());
-        return;
+        return 0;
+      }
+      break;
+    }
+    case Opcode::kCompact: {
+      if (status = protocol::ParseCompactRequest(frame.body); status.ok()) {
+        if (!maintenance_) {
+          status = Status(Code::kNotImplemented,
+                          "this node keeps no operation log (oplog.enabled is false)");
+          break;
+        }
+        protocol::AppendCompactResponse(out, h.request_id, clock_.Current(),
+                                        maintenance_->RequestCompaction(clock_.Current()));
+        return 0;
       }
       break;
     }
@@ -142,6 +240,7 @@ void Node::HandleRequest(const Frame& frame, std::string* out) {
   ++request_errors_;
   protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), status.code(),
                                 status.message());
+  return 0;
 }
 
 }  // namespace memdb

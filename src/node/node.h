@@ -1,15 +1,26 @@
-// Node — one memdb node's core: the store, the hybrid clock and the request handlers.
+// Node — one memdb node's core: the store, the hybrid clock, the operation log's writer core
+// and the request handlers.
 //
-// Sans-IO: a decoded request frame goes in, the reply frame comes out (appended to a buffer);
-// time and randomness come from the injected PhysicalClock and Random. Later features add
-// effects (log records, messages to peers) beside the reply; the handlers already keep "do the
-// operation" (Get/Set/Del/Contains) apart from "parse the request and write the reply".
+// Sans-IO: a decoded request frame goes in, the reply frame comes out (appended to a buffer)
+// together with its effect on durability: the LSN of the operation log the reply must wait
+// for. Time and randomness come from the injected PhysicalClock and Random; the disk only
+// through the FileSystem handed to Recover (at boot). The handlers keep "do the operation"
+// (Get/Set/Del/Contains) apart from "parse the request and write the reply".
+//
+// Durability (docs/oplog.md). With an operation log attached (AttachOplog), every write that
+// changes the store is appended to the OplogWriter — only those: a write that lost to a newer
+// version is not logged. A reply that reports or reads store state is held until the log
+// acknowledges everything the store showed when the reply was made (HandleRequest's return
+// value; see ReplyBuffer): so a client never sees, even through another key's GET, data that
+// a crash could take back. Once the log has failed (its writer is poisoned) writes are
+// refused with INTERNAL before they touch the store. Without a log, nothing is held.
 //
 // Threading: owned by one event-loop thread; no method may be called concurrently.
 #ifndef MEMDB_NODE_NODE_H_
 #define MEMDB_NODE_NODE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +28,13 @@
 #include "auth/key_ring.h"
 #include "cluster/hlc.h"
 #include "common/clock.h"
+#include "common/file_system.h"
 #include "common/random.h"
+#include "memdb/result.h"
 #include "memdb/version.h"
+#include "node/oplog_maintenance.h"
+#include "oplog/oplog_writer.h"
+#include "oplog/recovery.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
 #include "store/store.h"
@@ -32,6 +48,17 @@ struct ServerCounters {
   uint64_t connections_accepted = 0;
   uint64_t connections_rejected = 0;  // over server.max_connections
   uint64_t auth_failures = 0;
+};
+
+// Counters of the operation log that only the runtime knows (flushes, recovery); it keeps
+// them up to date on the loop thread so STATS can report them.
+struct OplogCounters {
+  uint64_t batches = 0;              // flush batches completed
+  uint64_t syncs = 0;                // of which ended with an fdatasync
+  uint64_t bytes_written = 0;        // record bytes handed to the kernel
+  uint64_t backpressure_pauses = 0;  // times a connection stopped reading: too much unwritten
+  uint64_t recovery_ms = 0;          // replay at boot
+  uint64_t recovered_records = 0;
 };
 
 struct NodeOptions {
@@ -49,20 +76,49 @@ class Node {
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  // ---- operations: act on the store, stamp with the clock ----
+  // ---- the operation log (boot, on the thread that will run the loop) ----
+  // Replays the log in `options.dir` into the (empty) store and advances the clock past every
+  // timestamp in it. Errors: kCorruption naming file and offset (strict mode), kIoError.
+  Result<oplog::RecoveryReport> Recover(FileSystem* fs, const oplog::RecoveryOptions& options);
+  // From now on, writes are logged and replies wait for the log (see above). Once only.
+  void AttachOplog(std::unique_ptr<oplog::OplogWriter> writer, MaintenanceOptions maintenance);
+  // nullptr without a log.
+  oplog::OplogWriter* oplog() { return oplog_.get(); }
+  const oplog::OplogWriter* oplog() const { return oplog_.get(); }
+  OplogMaintenance* maintenance() { return maintenance_.get(); }
+  OplogCounters& oplog_counters() { return oplog_counters_; }
+
+  // ---- operations: act on the store, stamp with the clock, log ----
   // Views in the result are valid until the next mutation of the store.
   protocol::GetResult Get(std::string_view key) const;
-  Version Set(std::string_view key, std::string_view value);
-  protocol::DelResult Del(std::string_view key);
+  // The version stamped on the write. kInternal once the log has failed; kValueTooLarge for a
+  // write too large for a log record (config validation keeps the limits below that).
+  Result<Version> Set(std::string_view key, std::string_view value);
+  Result<protocol::DelResult> Del(std::string_view key);
   bool Contains(std::string_view key) const;
-  // Every counter STATS reports: store, clock, requests and the runtime's ServerCounters.
+  // A write stamped elsewhere (replication, later): applied only if `version` is newer than
+  // the stored one, and logged only then.
+  Result<Store::ApplyResult> ApplyPut(std::string_view key, std::string_view value,
+                                      Version version);
+  Result<Store::ApplyResult> ApplyDelete(std::string_view key, Version version);
+  // Every counter STATS reports: store, clock, requests, the runtime's ServerCounters and,
+  // with a log, the log's and its maintenance's.
   std::vector<protocol::Stat> Stats() const;
+
+  // The LSN a reply reflecting the store's current state must wait for: the last appended
+  // record, when the log has not acknowledged it yet; 0 when nothing is pending (or no log).
+  oplog::Lsn UnackedLsn() const {
+    if (!oplog_) return 0;
+    const oplog::Lsn appended = oplog_->appended_lsn();
+    return appended > oplog_->acked_lsn() ? appended : 0;
+  }
 
   // ---- request handling ----
   // Handles one request frame from an authenticated session (any opcode but HELLO/AUTH, which
   // the Session owns): observes the request timestamp, runs the operation, appends exactly one
-  // reply frame (a response or an error response) to `out`.
-  void HandleRequest(const protocol::Frame& frame, std::string* out);
+  // reply frame (a response or an error response) to `out`. Returns the LSN the reply must
+  // wait for (0: none): UnackedLsn() for GET, SET, DEL and CONTAINS answered with success.
+  oplog::Lsn HandleRequest(const protocol::Frame& frame, std::string* out);
 
   const NodeOptions& options() const { return options_; }
   const auth::KeyRing& keys() const { return keys_; }
@@ -72,12 +128,21 @@ class Node {
   ServerCounters& server_counters() { return server_counters_; }
 
  private:
+  // OK when a record for this write can be logged (or there is no log).
+  Status CheckLoggable(std::string_view key, std::string_view value) const;
+  // Applies to the store and logs what was applied.
+  Store::ApplyResult Apply(oplog::RecordType type, std::string_view key, std::string_view value,
+                           Version version);
+
   NodeOptions options_;
   auth::KeyRing keys_;
   Random* random_;
   HybridClock clock_;
   Store store_;
   ServerCounters server_counters_;
+  std::unique_ptr<oplog::OplogWriter> oplog_;
+  std::unique_ptr<OplogMaintenance> maintenance_;
+  OplogCounters oplog_counters_;
   uint64_t requests_ = 0;
   uint64_t request_errors_ = 0;
 };

@@ -14,7 +14,8 @@ Session::Session(Node* node)
       // With auth explicitly disabled the handshake is optional (but still answered).
       state_(node->options().auth_enabled ? State::kAwaitHello : State::kReady) {}
 
-size_t Session::Consume(std::string_view input, std::string* out) {
+size_t Session::Consume(std::string_view input, ReplyBuffer* reply_buffer) {
+  std::string* out = reply_buffer->bytes();
   size_t consumed = 0;
   const protocol::Limits& limits = node_->options().limits;
   while (state_ != State::kClosing) {
@@ -58,7 +59,10 @@ size_t Session::Consume(std::string_view input, std::string* out) {
           break;
         }
         ++requests_handled_;
-        node_->HandleRequest(frame, out);
+        {
+          const size_t reply_start = out->size();
+          reply_buffer->HoldFrom(reply_start, node_->HandleRequest(frame, out));
+        }
         break;
       case State::kAwaitHello:
         if (opcode == Opcode::kHello) {

@@ -2,9 +2,10 @@
 //
 // The runtime feeds it the bytes it has buffered; the session decodes every complete frame,
 // runs the handshake (HELLO -> CHALLENGE -> AUTH -> OK), hands authenticated requests to the
-// Node, and appends all replies to one output buffer so they go out in as few writes as
-// possible. It never touches a socket or a timer: handshake and idle timeouts are the
-// runtime's, which can ask `authenticated()`.
+// Node, and appends all replies to one ReplyBuffer so they go out in as few writes as
+// possible, recording the durability barrier each reply needs (reply_buffer.h): the runtime
+// sends only what the operation log has acknowledged, in order. It never touches a socket or a
+// timer: handshake and idle timeouts are the runtime's, which can ask `authenticated()`.
 //
 // Before AUTH succeeds only HELLO and AUTH are accepted; anything else gets AUTH_REQUIRED and
 // the session closes. Once `closing()` is true the runtime must flush `out` and close; further
@@ -19,6 +20,7 @@
 #include <string_view>
 
 #include "node/node.h"
+#include "node/reply_buffer.h"
 #include "protocol/frame.h"
 
 namespace memdb {
@@ -30,9 +32,10 @@ class Session {
   // `node` must outlive the session.
   explicit Session(Node* node);
 
-  // Consumes every complete frame at the front of `input`, appending replies to `out`.
-  // Returns the number of bytes consumed (the caller drops them from its buffer).
-  size_t Consume(std::string_view input, std::string* out);
+  // Consumes every complete frame at the front of `input`, appending replies (and their
+  // barriers) to `out`. Returns the number of bytes consumed (the caller drops them from its
+  // buffer).
+  size_t Consume(std::string_view input, ReplyBuffer* out);
 
   // Total bytes the next frame needs, known once its header has arrived (else the header
   // size); lets the runtime size its read buffer. Bounded by the max frame limit.

@@ -29,6 +29,7 @@ bool IsKnownOpcode(uint8_t opcode) {
     case Opcode::kDel:
     case Opcode::kContains:
     case Opcode::kStats:
+    case Opcode::kCompact:
       return true;
   }
   return false;
@@ -52,6 +53,8 @@ std::string_view OpcodeName(uint8_t opcode) {
       return "CONTAINS";
     case Opcode::kStats:
       return "STATS";
+    case Opcode::kCompact:
+      return "COMPACT";
   }
   return std::string_view(kHexNames[opcode].data(), kHexNames[opcode].size());
 }

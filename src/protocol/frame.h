@@ -41,7 +41,8 @@ enum class Opcode : uint8_t {
   kSet = 0x11,
   kDel = 0x12,
   kContains = 0x13,
-  kStats = 0x80,  // admin: the node's counters (docs/protocol.md)
+  kStats = 0x80,    // admin: the node's counters (docs/protocol.md)
+  kCompact = 0x81,  // admin: start a compaction of the operation log now
 };
 
 // True for opcodes this build implements (the ones in the enum above).

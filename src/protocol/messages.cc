@@ -182,6 +182,18 @@ void AppendStatsResponse(std::string* out, uint32_t request_id, Timestamp ts,
   w.Finish();
 }
 
+void AppendCompactRequest(std::string* out, uint32_t request_id, Timestamp ts) {
+  FrameWriter w = StartRequest(out, Opcode::kCompact, request_id, ts, 0);
+  w.Finish();
+}
+
+void AppendCompactResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                           CompactOutcome outcome) {
+  FrameWriter w = StartResponse(out, Opcode::kCompact, request_id, ts, 1);
+  w.PutU8(static_cast<uint8_t>(outcome));
+  w.Finish();
+}
+
 void AppendErrorResponse(std::string* out, uint8_t opcode, uint32_t request_id, Timestamp ts,
                          Code code, std::string_view message) {
   assert(code != Code::kOk && IsWireCode(code));
@@ -209,6 +221,7 @@ class Parser {
   Parser(std::string_view body, const char* what, Status* status)
       : reader_(body), what_(what), status_(status) {}
 
+  bool U8(const char* field, uint8_t* v) { return Need(field, 1) && reader_.GetU8(v); }
   bool U16(const char* field, uint16_t* v) { return Need(field, 2) && reader_.GetU16(v); }
   bool U32(const char* field, uint32_t* v) { return Need(field, 4) && reader_.GetU32(v); }
   bool U64(const char* field, uint64_t* v) { return Need(field, 8) && reader_.GetU64(v); }
@@ -429,6 +442,42 @@ Status ParseStatsResponse(std::string_view body, std::vector<Stat>* out) {
   }
   p.Finish();
   return status;
+}
+
+Status ParseCompactRequest(std::string_view body) {
+  Status status;
+  Parser p(body, "COMPACT request", &status);
+  p.Finish();
+  return status;
+}
+
+Status ParseCompactResponse(std::string_view body, CompactOutcome* out) {
+  Status status;
+  Parser p(body, "COMPACT response", &status);
+  uint8_t outcome = 0;
+  if (p.U8("outcome", &outcome)) {
+    if (outcome > kMaxCompactOutcome) {
+      return Status(Code::kBadRequest,
+                    "COMPACT response: outcome must be 0-3, got " + std::to_string(outcome));
+    }
+    *out = static_cast<CompactOutcome>(outcome);
+  }
+  p.Finish();
+  return status;
+}
+
+const char* CompactOutcomeName(CompactOutcome outcome) {
+  switch (outcome) {
+    case CompactOutcome::kStarted:
+      return "started";
+    case CompactOutcome::kAlreadyRunning:
+      return "already_running";
+    case CompactOutcome::kQueued:
+      return "queued";
+    case CompactOutcome::kNothingToCompact:
+      return "nothing_to_compact";
+  }
+  return "?";
 }
 
 }  // namespace memdb::protocol

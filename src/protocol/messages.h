@@ -64,6 +64,17 @@ struct Stat {
 };
 inline constexpr uint32_t kMaxStats = 4096;
 
+// COMPACT response: what the request did. Values are wire bytes (docs/protocol.md).
+enum class CompactOutcome : uint8_t {
+  kStarted = 0,           // a compaction was planned and starts now
+  kAlreadyRunning = 1,    // a compaction is running already; nothing new was started
+  kQueued = 2,            // a seal job is running; the compaction starts when it finishes
+  kNothingToCompact = 3,  // the log has no complete segment yet (only the one being written)
+};
+inline constexpr uint8_t kMaxCompactOutcome = 3;
+// "started", "already_running", "queued", "nothing_to_compact"; "?" for anything else.
+const char* CompactOutcomeName(CompactOutcome outcome);
+
 // DEL response: `existed` is whether a live value was there; `version` stamps the tombstone.
 struct DelResult {
   bool existed = false;
@@ -84,6 +95,8 @@ void AppendKeyRequest(std::string* out, Opcode opcode, uint32_t request_id, Time
 void AppendSetRequest(std::string* out, uint32_t request_id, Timestamp ts, const SetRequest& set);
 // STATS: empty body.
 void AppendStatsRequest(std::string* out, uint32_t request_id, Timestamp ts);
+// COMPACT: empty body.
+void AppendCompactRequest(std::string* out, uint32_t request_id, Timestamp ts);
 
 void AppendChallenge(std::string* out, uint32_t request_id, Timestamp ts,
                      const Challenge& challenge);
@@ -100,6 +113,9 @@ void AppendContainsResponse(std::string* out, uint32_t request_id, Timestamp ts,
 // STATS response: u32 count, then count x {bytes name, u64 value}.
 void AppendStatsResponse(std::string* out, uint32_t request_id, Timestamp ts,
                          const std::vector<Stat>& stats);
+// COMPACT response: u8 outcome.
+void AppendCompactResponse(std::string* out, uint32_t request_id, Timestamp ts,
+                           CompactOutcome outcome);
 // Error response for any opcode (raw byte, so unknown opcodes can be answered).
 // `code` must be a wire code other than kOk (debug builds assert; release builds send kInternal);
 // `message` is truncated to kMaxErrorMessageBytes, without splitting a UTF-8 character.
@@ -114,6 +130,7 @@ Status ParsePingRequest(std::string_view body, const Limits& limits, std::string
 Status ParseKeyRequest(std::string_view body, const Limits& limits, std::string_view* key);
 Status ParseSetRequest(std::string_view body, const Limits& limits, SetRequest* out);
 Status ParseStatsRequest(std::string_view body);
+Status ParseCompactRequest(std::string_view body);
 
 Status ParseChallenge(std::string_view body, Challenge* out);
 Status ParseEmptyResponse(std::string_view body);
@@ -124,6 +141,8 @@ Status ParseDelResponse(std::string_view body, DelResult* out);
 Status ParseContainsResponse(std::string_view body, bool* present);
 // Replaces `*out`; the count is checked against kMaxStats and the body size before reserving.
 Status ParseStatsResponse(std::string_view body, std::vector<Stat>* out);
+// An outcome byte over kMaxCompactOutcome is kBadRequest.
+Status ParseCompactResponse(std::string_view body, CompactOutcome* out);
 Status ParseErrorResponse(std::string_view body, std::string_view* message);
 
 }  // namespace memdb::protocol

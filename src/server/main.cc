@@ -1,18 +1,24 @@
-// memdb — the node daemon: command line -> config -> logging -> node + runtime.
+// memdb — the node daemon: command line -> config -> logging -> node -> operation log recovery
+// -> runtime.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "auth/key_ring.h"
 #include "config/config_loader.h"
+#include "io/posix_file_system.h"
 #include "net/server.h"
 #include "net/system_env.h"
 #include "node/node.h"
+#include "oplog/oplog_writer.h"
+#include "oplog/recovery.h"
 
 #ifndef MEMDB_VERSION_STRING
 #define MEMDB_VERSION_STRING "0.0.0"
@@ -22,36 +28,110 @@ namespace {
 
 constexpr const char* kVersion = MEMDB_VERSION_STRING;
 
-// The node id is generated at first start and kept in the data dir.
-memdb::Result<memdb::NodeId> LoadOrCreateNodeId(const std::string& data_dir,
-                                                memdb::Random& random) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(data_dir, ec);
-  if (ec) {
-    return memdb::Status(memdb::Code::kIoError,
-                         "data_dir: cannot create \"" + data_dir + "\": " + ec.message());
+// The node id is generated at first start and kept in the data dir, durably (written, synced,
+// renamed into place, directory synced): the log's records carry it.
+memdb::Result<memdb::NodeId> LoadOrCreateNodeId(const std::string& data_dir, memdb::Random& random,
+                                                memdb::FileSystem* fs) {
+  if (memdb::Status s = fs->CreateDir(data_dir); !s.ok()) {
+    return memdb::Status(memdb::Code::kIoError, "data_dir: " + s.message());
   }
-  const fs::path path = fs::path(data_dir) / "node_id";
+  const std::string path = memdb::JoinPath(data_dir, "node_id");
   if (std::ifstream in(path); in) {
     uint64_t id = 0;
     if (in >> id && id > 0 && id <= UINT32_MAX) return static_cast<memdb::NodeId>(id);
     return memdb::Status(memdb::Code::kCorruption,
-                         path.string() + " does not hold a node id (1-4294967295)");
+                         path + " does not hold a node id (1-4294967295)");
   }
   memdb::NodeId id = 0;
   while (id == 0) id = static_cast<memdb::NodeId>(random.Next64());
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << id << "\n";
-    if (!out.flush()) {
-      return memdb::Status(memdb::Code::kIoError, "cannot write " + tmp.string());
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return memdb::Status(memdb::Code::kIoError, "cannot write " + path.string());
+  const std::string tmp = path + ".tmp";
+  auto file = fs->OpenWritable(tmp, memdb::OpenMode::kTruncate);
+  if (!file.ok()) return file.status();
+  memdb::Status s = (*file)->Append(std::to_string(id) + "\n");
+  if (s.ok()) s = (*file)->Sync();
+  if (s.ok()) s = (*file)->Close();
+  if (s.ok()) s = fs->Rename(tmp, path);
+  if (s.ok()) s = fs->SyncDir(data_dir);
+  if (!s.ok()) return s;
   return id;
+}
+
+std::string OplogDir(const memdb::Config& config) {
+  if (!config.oplog.dir.empty()) return config.oplog.dir;
+  return (std::filesystem::path(config.data_dir) / "oplog").string();
+}
+
+// Replays the log into `node` and attaches a writer to it. False (after logging why) when
+// the node must not start.
+bool OpenOplog(const memdb::Config& config, memdb::FileSystem* fs, memdb::Node* node) {
+  namespace oplog = memdb::oplog;
+  const memdb::OplogConfig& c = config.oplog;
+  const std::string dir = OplogDir(config);
+  auto policy = oplog::ParseFsyncPolicy(c.fsync);
+  if (!policy.ok()) {
+    spdlog::critical("{}", policy.status().message());
+    return false;
+  }
+  const oplog::ReadMode mode =
+      c.recovery_mode == "skip_corrupt" ? oplog::ReadMode::kSkipCorrupt : oplog::ReadMode::kStrict;
+  if (memdb::Status s = fs->CreateDir(dir); !s.ok()) {
+    spdlog::critical("operation log: {}", s.message());
+    return false;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  auto report = node->Recover(fs, oplog::RecoveryOptions{dir, mode, /*repair=*/true});
+  const uint64_t elapsed_ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count());
+  if (!report.ok()) {
+    spdlog::critical("cannot start: the operation log in {} is damaged: {}", dir,
+                     report.status().message());
+    spdlog::critical(
+        "memdb-check-log {} lists the damage; to start anyway, losing the damaged records, set "
+        "oplog.recovery_mode: skip_corrupt (docs/oplog.md, section 7)",
+        dir);
+    return false;
+  }
+  for (const std::string& warning : report->warnings) {
+    spdlog::warn("operation log: {}", warning);
+  }
+  if (report->created) {
+    spdlog::info("operation log: new log in {}", dir);
+  } else {
+    const double seconds = static_cast<double>(elapsed_ms) / 1000.0;
+    spdlog::info(
+        "operation log: replayed {} records ({} applied) from {} segment(s), {} bytes, in {} ms "
+        "({:.0f} records/s); {} keys; clock at {}",
+        report->records_replayed, report->records_applied, report->segments_replayed,
+        report->bytes_replayed, elapsed_ms,
+        seconds > 0 ? static_cast<double>(report->records_replayed) / seconds : 0.0,
+        node->store().size(), node->clock().Current());
+  }
+  node->oplog_counters().recovery_ms = elapsed_ms;
+
+  oplog::OplogWriterOptions writer_options;
+  writer_options.dir = dir;
+  writer_options.segment_bytes = c.segment_bytes;
+  writer_options.fsync = *policy;
+  writer_options.fsync_interval_ms = c.fsync_interval_ms;
+  memdb::MaintenanceOptions maintenance;
+  maintenance.policy.max_log_ratio = c.compaction_max_log_ratio;
+  maintenance.policy.min_log_bytes = c.compaction_min_log_bytes;
+  maintenance.tombstone_grace_ms = c.tombstone_grace_ms;
+  maintenance.read_mode = mode;
+  node->AttachOplog(std::make_unique<oplog::OplogWriter>(writer_options, report->writer_start()),
+                    maintenance);
+  if (*policy == oplog::FsyncPolicy::kInterval) {
+    spdlog::info(
+        "operation log: fsync interval ({} ms): a write is acknowledged once written "
+        "to the OS; a power loss can lose the last {} ms",
+        c.fsync_interval_ms, c.fsync_interval_ms);
+  } else {
+    spdlog::info("operation log: fsync {}", oplog::FsyncPolicyName(*policy));
+  }
+  return true;
 }
 
 }  // namespace
@@ -98,9 +178,10 @@ int main(int argc, char** argv) {
 
     memdb::SystemClock clock;
     memdb::SecureRandom random;
+    memdb::PosixFileSystem fs;
     memdb::NodeId node_id = config.node_id;
     if (node_id == 0) {
-      auto id = LoadOrCreateNodeId(config.data_dir, random);
+      auto id = LoadOrCreateNodeId(config.data_dir, random, &fs);
       if (!id.ok()) {
         spdlog::critical("{}", id.status().message());
         return 1;
@@ -117,7 +198,15 @@ int main(int argc, char** argv) {
     for (const auto& [id, secret] : config.auth.client_keys) keys.Add(id, secret);
     memdb::Node node(options, std::move(keys), &clock, &random);
 
-    memdb::net::Server server(config.server, &node);
+    memdb::net::OplogRuntimeOptions oplog_options;
+    if (config.oplog.enabled) {
+      if (!OpenOplog(config, &fs, &node)) return 1;
+      oplog_options.max_pending_bytes = config.oplog.max_pending_bytes;
+    } else {
+      spdlog::warn("operation log disabled (oplog.enabled=false): data lives in memory only");
+    }
+
+    memdb::net::Server server(config.server, &node, &fs, oplog_options);
     if (memdb::Status s = server.Listen(); !s.ok()) {
       spdlog::critical("{}", s.message());
       return 1;
@@ -128,6 +217,10 @@ int main(int argc, char** argv) {
     std::printf("memdb listening on %s:%u\n", config.server.bind.c_str(), server.port());
     std::fflush(stdout);
     server.Run();
+    if (server.exit_code() != 0) {
+      spdlog::critical("memdb stopped after an error");
+      return server.exit_code();
+    }
     spdlog::info("memdb stopped");
     return 0;
   } catch (const std::exception& e) {

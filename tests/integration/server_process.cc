@@ -30,6 +30,7 @@ ServerProcess::~ServerProcess() {
 }
 
 bool ServerProcess::StartOnPort(uint16_t port) {
+  if (pid_ > 0) Stop(SIGKILL, 5000);  // never leak a server still running
   const std::string config_path = dir_ + "/memdb.yaml";
   {
     std::ofstream cfg(config_path);
@@ -42,6 +43,12 @@ bool ServerProcess::StartOnPort(uint16_t port) {
   }
   const std::string out_path = dir_ + "/stdout";
   const std::string err_path = dir_ + "/stderr";
+  exit_code_ = -1;
+  // A restart must not find the previous run's listening line before the child truncates.
+  std::error_code ignored;
+  fs::remove(out_path, ignored);
+  fs::remove(err_path, ignored);
+  const auto started = std::chrono::steady_clock::now();
   pid_ = fork();
   if (pid_ < 0) return false;
   if (pid_ == 0) {
@@ -61,14 +68,19 @@ bool ServerProcess::StartOnPort(uint16_t port) {
       if (pos == std::string::npos) continue;
       auto colon = line.rfind(':');
       port_ = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
+      start_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
       return true;
     }
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      if (WIFEXITED(status)) exit_code_ = WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) exit_code_ = 128 + WTERMSIG(status);
       return false;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return false;
 }

@@ -241,7 +241,7 @@ TEST(DecodeFrame, UnknownOpcodeResponseIsNonFatalOnTheClientSide) {
 }
 
 TEST(DecodeFrame, EveryOpcodeByteIsClassified) {
-  const std::vector<uint8_t> known = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x80};
+  const std::vector<uint8_t> known = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x80, 0x81};
   for (int op = 0; op < 256; ++op) {
     SCOPED_TRACE(op);
     const bool is_known = std::count(known.begin(), known.end(), op) > 0;

@@ -298,6 +298,96 @@ TEST_F(ConfigTest, ZeroMaxConnectionsIsRejected) {
               HasSubstr("server.max_connections: \"0\" is not a valid connection count"));
 }
 
+// ---- oplog ------------------------------------------------------------------------------------
+
+TEST_F(ConfigTest, OplogDefaults) {
+  Result<CommandLine> result = Load({"--auth-enabled=false"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const OplogConfig& oplog = result->config.oplog;
+  EXPECT_TRUE(oplog.enabled);
+  EXPECT_EQ(oplog.dir, "");
+  EXPECT_EQ(oplog.fsync, "always");
+  EXPECT_EQ(oplog.fsync_interval_ms, 1000u);
+  EXPECT_EQ(oplog.segment_bytes, uint64_t{64} << 20);
+  EXPECT_EQ(oplog.max_pending_bytes, uint64_t{64} << 20);
+  EXPECT_EQ(oplog.recovery_mode, "strict");
+  EXPECT_EQ(oplog.tombstone_grace_ms, 864'000'000u);
+  EXPECT_EQ(oplog.compaction_max_log_ratio, 2.0);
+  EXPECT_EQ(oplog.compaction_min_log_bytes, uint64_t{64} << 20);
+}
+
+TEST_F(ConfigTest, OplogSettingsFromEverySourceIncludingTheNestedCompactionSection) {
+  std::string path = Write("memdb.yaml",
+                           "auth:\n"
+                           "  enabled: false\n"
+                           "oplog:\n"
+                           "  dir: /logs\n"
+                           "  fsync: never\n"
+                           "  segment_bytes: 8589934592\n"
+                           "  compaction:\n"
+                           "    max_log_ratio: 1.5\n"
+                           "    min_log_bytes: 1000\n");
+  Result<CommandLine> result =
+      Load({"-c", path, "--oplog-fsync=INTERVAL", "--oplog-compaction-max-log-ratio", "3"},
+           {{"MEMDB_OPLOG_RECOVERY_MODE", "skip_corrupt"},
+            {"MEMDB_OPLOG_TOMBSTONE_GRACE_MS", "10000000000"}});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const OplogConfig& oplog = result->config.oplog;
+  EXPECT_EQ(oplog.dir, "/logs");
+  EXPECT_EQ(oplog.fsync, "interval");                 // flag > file, stored lower case
+  EXPECT_EQ(oplog.segment_bytes, uint64_t{8} << 30);  // over 32 bits
+  EXPECT_EQ(oplog.compaction_max_log_ratio, 3.0);     // flag > file
+  EXPECT_EQ(oplog.compaction_min_log_bytes, 1000u);
+  EXPECT_EQ(oplog.recovery_mode, "skip_corrupt");
+  EXPECT_EQ(oplog.tombstone_grace_ms, 10'000'000'000u);
+}
+
+TEST_F(ConfigTest, BadOplogValuesNameTheSettingAndWhatIsAllowed) {
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--oplog-fsync=sometimes"}),
+              HasSubstr("oplog.fsync: \"sometimes\" is not one of always, interval, never"));
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--oplog-recovery-mode=yolo"}),
+              HasSubstr("oplog.recovery_mode: \"yolo\" is not one of strict, skip_corrupt"));
+  for (const char* ratio : {"0.5", "-1", "abc", "1e3", "nan", "1001", "1.2.3"}) {
+    EXPECT_THAT(LoadError({"--auth-enabled=false",
+                           std::string("--oplog-compaction-max-log-ratio=") + ratio}),
+                HasSubstr("oplog.compaction.max_log_ratio: \"" + std::string(ratio) +
+                          "\" is not a ratio (a decimal number, 1-1000)"));
+  }
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--oplog-fsync-interval-ms=0"}),
+              HasSubstr("oplog.fsync_interval_ms: \"0\" is not a duration"));
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--oplog-segment-bytes=100"}),
+              HasSubstr("oplog.segment_bytes: \"100\" is not a size in bytes"));
+  std::string path = Write("memdb.yaml", "auth:\n  enabled: false\noplog:\n  compaction: 3\n");
+  EXPECT_THAT(LoadError({"-c", path}), HasSubstr("oplog.compaction: expected a mapping"));
+  path = Write("typo.yaml", "auth:\n  enabled: false\noplog:\n  fsynk: always\n");
+  EXPECT_THAT(LoadError({"-c", path}), HasSubstr("did you mean \"oplog.fsync\""));
+}
+
+TEST_F(ConfigTest, WritesTheLimitsAllowMustFitOneLogRecord) {
+  std::vector<std::string> big = {"--auth-enabled=false", "--limits-max-value-bytes=100000000",
+                                  "--limits-max-frame-bytes=200000000"};
+  EXPECT_THAT(LoadError(big), HasSubstr("too large for the operation log"));
+  big.push_back("--oplog-enabled=false");
+  Result<CommandLine> result = Load(big);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+}
+
+TEST_F(ConfigTest, RenderedOplogSectionLoadsBack) {
+  Result<CommandLine> first = Load(
+      {"--auth-enabled=false", "--oplog-fsync=interval", "--oplog-compaction-max-log-ratio=2.5",
+       "--oplog-compaction-min-log-bytes=5", "--oplog-tombstone-grace-ms=7"});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const std::string yaml = RenderConfig(first->config);
+  EXPECT_THAT(yaml, HasSubstr("oplog:\n"));
+  EXPECT_THAT(yaml, HasSubstr("  compaction:\n    max_log_ratio: 2.5\n    min_log_bytes: 5"));
+  std::string path = Write("rendered.yaml", yaml);
+  Result<CommandLine> second = Load({"-c", path});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  second->config.config_path.clear();
+  EXPECT_EQ(RenderConfig(second->config), yaml);
+  EXPECT_EQ(second->config.oplog.compaction_max_log_ratio, 2.5);
+}
+
 TEST_F(ConfigTest, AuthEnabledWithoutKeysIsRefused) {
   std::string message = LoadError({});
   EXPECT_THAT(message, HasSubstr("auth.enabled is true but no client key is configured"));

@@ -196,6 +196,15 @@ json DecodeBody(const FrameHeader& h, bool response, std::string_view body, cons
         *status = ParseStatsRequest(body);
       }
       return out;
+    case Opcode::kCompact:
+      if (response) {
+        CompactOutcome outcome = CompactOutcome::kStarted;
+        *status = ParseCompactResponse(body, &outcome);
+        out["outcome"] = static_cast<int>(outcome);
+      } else {
+        *status = ParseCompactRequest(body);
+      }
+      return out;
     case Opcode::kSet:
       if (response) {
         Version version;
@@ -301,6 +310,14 @@ std::string Encode(const Vector& v) {
         AppendStatsResponse(&out, rid, ts, stats);
       } else {
         AppendStatsRequest(&out, rid, ts);
+      }
+      break;
+    case Opcode::kCompact:
+      if (v.response) {
+        AppendCompactResponse(&out, rid, ts,
+                              static_cast<CompactOutcome>(b.at("outcome").get<int>()));
+      } else {
+        AppendCompactRequest(&out, rid, ts);
       }
       break;
     default:
@@ -410,7 +427,7 @@ TEST(ProtocolVectors, FileIsWellFormedAndCoversEveryMessage) {
   }
   EXPECT_TRUE(error_response);
   for (Opcode opcode : {Opcode::kHello, Opcode::kAuth, Opcode::kPing, Opcode::kGet, Opcode::kSet,
-                        Opcode::kDel, Opcode::kContains, Opcode::kStats}) {
+                        Opcode::kDel, Opcode::kContains, Opcode::kStats, Opcode::kCompact}) {
     const auto op = static_cast<uint8_t>(opcode);
     EXPECT_TRUE(valid_messages.count({op, false})) << "no request vector for " << OpcodeName(op);
     EXPECT_TRUE(valid_messages.count({op, true})) << "no response vector for " << OpcodeName(op);

@@ -46,9 +46,13 @@ class SessionTest : public ::testing::Test {
   // Feeds `bytes`, returns every reply frame produced.
   std::vector<Reply> Feed(const std::string& bytes) {
     pending_ += bytes;
-    std::string out;
-    size_t consumed = session_->Consume(pending_, &out);
+    ReplyBuffer buffer;
+    size_t consumed = session_->Consume(pending_, &buffer);
     pending_.erase(0, consumed);
+    // Without an operation log nothing is ever held.
+    EXPECT_EQ(buffer.barrier_count(), 0u);
+    EXPECT_EQ(buffer.Releasable(0), buffer.size());
+    const std::string out = *buffer.bytes();
     std::vector<Reply> replies;
     std::string_view rest = out;
     while (!rest.empty()) {
@@ -208,9 +212,9 @@ TEST_F(SessionTest, NonceIsFreshPerConnection) {
   protocol::AppendHelloRequest(&hello, 1, 0, {protocol::kProtocolVersion, "a"});
   Reply first = FeedOne(hello);
   Session other(node_.get());
-  std::string out;
+  ReplyBuffer out;
   other.Consume(hello, &out);
-  auto r = protocol::DecodeFrame(out, protocol::Limits{}, true);
+  auto r = protocol::DecodeFrame(*out.bytes(), protocol::Limits{}, true);
   ASSERT_EQ(r.status, protocol::DecodeStatus::kFrame);
   protocol::Challenge a, b;
   ASSERT_TRUE(protocol::ParseChallenge(first.body, &a).ok());
@@ -315,6 +319,28 @@ TEST_F(SessionTest, StatsReportsStoreAndRequestCounters) {
   EXPECT_EQ(by_name["request_errors"], 1u);
   EXPECT_GT(by_name["store_bytes"], 0u);
   EXPECT_EQ(by_name["store_bytes"], by_name["store_record_bytes"] + by_name["store_index_bytes"]);
+}
+
+TEST_F(SessionTest, StatsWithoutOplogHasNoOplogCounters) {
+  Handshake();
+  std::string stats;
+  protocol::AppendStatsRequest(&stats, 5, 0);
+  std::vector<protocol::Stat> parsed;
+  ASSERT_TRUE(protocol::ParseStatsResponse(FeedOne(stats).body, &parsed).ok());
+  for (const auto& s : parsed) {
+    EXPECT_FALSE(s.name.starts_with("oplog_") || s.name.starts_with("compaction"))
+        << "oplog.enabled=false must report exactly what it did before: " << s.name;
+  }
+}
+
+TEST_F(SessionTest, CompactWithoutOplogIsNotImplemented) {
+  Handshake();
+  std::string compact;
+  protocol::AppendCompactRequest(&compact, 6, 0);
+  Reply reply = FeedOne(compact);
+  EXPECT_EQ(reply.header.status, Code::kNotImplemented);
+  EXPECT_NE(ErrorMessage(reply).find("oplog.enabled"), std::string::npos);
+  EXPECT_FALSE(session_->closing());
 }
 
 TEST_F(SessionTest, StatsBeforeAuthIsRefused) {
