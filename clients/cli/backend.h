@@ -43,6 +43,8 @@ class Backend {
   virtual Result<bool> Contains(std::string_view key) = 0;
   // The node's counters (STATS; the names are listed in docs/protocol.md).
   virtual Result<StatList> Stats() = 0;
+  // Asks the node to compact its operation log now (COMPACT); answers at once.
+  virtual Result<CompactOutcome> Compact() = 0;
 
   // The session clock: the highest hybrid timestamp seen in any reply (memdb/client.h).
   virtual Timestamp SessionClock() const = 0;

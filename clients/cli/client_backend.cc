@@ -55,6 +55,11 @@ Result<StatList> ClientBackend::Stats() {
   return Await(client_.StatsAsync());
 }
 
+Result<CompactOutcome> ClientBackend::Compact() {
+  if (Status s = client_.Connect(); !s.ok()) return s;
+  return Await(client_.CompactAsync());
+}
+
 Timestamp ClientBackend::SessionClock() const { return client_.last_seen_timestamp(); }
 
 }  // namespace memdb::cli

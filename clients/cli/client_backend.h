@@ -31,6 +31,7 @@ class ClientBackend final : public Backend {
   Result<bool> Del(std::string_view key) override;
   Result<bool> Contains(std::string_view key) override;
   Result<StatList> Stats() override;
+  Result<CompactOutcome> Compact() override;
   Timestamp SessionClock() const override;
 
  private:

@@ -42,6 +42,12 @@ constexpr std::array kCommands = {
                 "memory), requests, request_errors, connections_open, auth_failures, ...\n"
                 "docs/protocol.md explains each. --json gives an object of name: value.",
                 CmdStats},
+    CommandSpec{"COMPACT", 0, 0, "COMPACT", "Compact the node's operation log now",
+                "Asks the node to rewrite its operation log down to the live data, and answers\n"
+                "at once: started, already_running, queued (after the segment being sealed)\n"
+                "or nothing_to_compact. Follow the compaction with STATS (compaction_*).\n"
+                "A node that keeps no log (oplog.enabled=false) answers NOT_IMPLEMENTED.",
+                CmdCompact},
     CommandSpec{"HELP", 0, 1, "HELP [command]", "List the commands, or explain one",
                 "Without an argument lists the commands; HELP GET explains GET.", CmdHelp},
     CommandSpec{"QUIT", 0, 0, "QUIT", "Leave the shell",

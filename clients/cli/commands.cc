@@ -53,6 +53,13 @@ Reply CmdStats(CommandContext& context, std::span<const std::string> /*args*/) {
   return Reply::Stats(std::move(stats).value());
 }
 
+Reply CmdCompact(CommandContext& context, std::span<const std::string> /*args*/) {
+  Result<CompactOutcome> outcome = context.backend->Compact();
+  if (!outcome.ok()) return Reply::Error(ErrorFromStatus(outcome.status()));
+  // "started", "already_running", "queued", "nothing_to_compact"
+  return Reply::Word(CompactOutcomeName(*outcome));
+}
+
 Reply CmdHelp(CommandContext& /*context*/, std::span<const std::string> args) {
   if (args.empty()) return Reply::Text(HelpIndex());
   const CommandSpec* spec = FindCommand(args[0]);

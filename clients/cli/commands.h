@@ -19,6 +19,7 @@ Reply CmdSet(CommandContext& context, std::span<const std::string> args);
 Reply CmdDel(CommandContext& context, std::span<const std::string> args);
 Reply CmdContains(CommandContext& context, std::span<const std::string> args);
 Reply CmdStats(CommandContext& context, std::span<const std::string> args);
+Reply CmdCompact(CommandContext& context, std::span<const std::string> args);
 
 // ---- local to the CLI ----
 Reply CmdHelp(CommandContext& context, std::span<const std::string> args);

@@ -34,7 +34,7 @@ TEST(CliCommandTable, EveryRowIsComplete) {
 
 TEST(CliCommandTable, EveryServerOperationIsThere) {
   for (const char* name :
-       {"PING", "GET", "SET", "DEL", "CONTAINS", "STATS", "HELP", "QUIT", "EXIT"}) {
+       {"PING", "GET", "SET", "DEL", "CONTAINS", "STATS", "COMPACT", "HELP", "QUIT", "EXIT"}) {
     EXPECT_NE(FindCommand(name), nullptr) << name;
   }
 }
@@ -117,6 +117,8 @@ TEST(CliCompletion, SeveralMatchesAreListed) {
   EXPECT_EQ(all.insert, "");
   EXPECT_EQ(all.candidates.size(), Commands().size());
   EXPECT_EQ(all.candidates[0], "PING");
+  EXPECT_EQ(CompleteCommandLine("c").candidates, (std::vector<std::string>{"contains", "compact"}));
+  EXPECT_EQ(CompleteCommandLine("COM").insert, "PACT ");
   Completion lower = CompleteCommandLine("   ");
   EXPECT_EQ(lower.candidates.size(), Commands().size());
 }
@@ -137,8 +139,8 @@ TEST(CliCompletion, ArgumentsAreNotCompletedExceptAfterHelp) {
   EXPECT_EQ(CompleteCommandLine("GET ").insert, "");
   EXPECT_TRUE(CompleteCommandLine("GET ").candidates.empty());
   EXPECT_EQ(CompleteCommandLine("SET ge").insert, "");
-  EXPECT_EQ(CompleteCommandLine("help co").insert, "ntains ");
-  EXPECT_EQ(CompleteCommandLine("HELP CO").insert, "NTAINS ");
+  EXPECT_EQ(CompleteCommandLine("help con").insert, "tains ");
+  EXPECT_EQ(CompleteCommandLine("HELP CON").insert, "TAINS ");
   EXPECT_EQ(CompleteCommandLine("HELP ").candidates.size(), Commands().size());
   EXPECT_EQ(CompleteCommandLine("HELP GET ").insert, "");
 }

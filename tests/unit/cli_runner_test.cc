@@ -56,6 +56,11 @@ class FakeBackend : public Backend {
     if (!connect_status.ok()) return connect_status;
     return StatList{{"keys", data.size()}, {"clock", clock}};
   }
+  Result<CompactOutcome> Compact() override {
+    calls.push_back("COMPACT");
+    if (!connect_status.ok()) return connect_status;
+    return CompactOutcome::kStarted;
+  }
   Timestamp SessionClock() const override { return clock; }
 
   Status connect_status;
@@ -118,6 +123,13 @@ TEST_F(CliRunnerTest, StatsListsTheCounters) {
   EXPECT_EQ(runner.RunOneShot({"stats"}), kExitOk);
   EXPECT_EQ(out_.str().substr(0, 16), "keys   1\nclock  ");
   EXPECT_EQ(runner.RunOneShot({"STATS", "extra"}), kExitUsage);
+}
+
+TEST_F(CliRunnerTest, CompactSaysWhatTheNodeDid) {
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"compact"}), kExitOk);
+  EXPECT_EQ(out_.str(), "started\n");
+  EXPECT_EQ(runner.RunOneShot({"COMPACT", "now"}), kExitUsage);
 }
 
 TEST_F(CliRunnerTest, BinaryArgumentsReachTheServerIntact) {
