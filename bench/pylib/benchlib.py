@@ -134,6 +134,13 @@ class MemdbAdmin:
                 raise RuntimeError("memdb closed the connection")
             self.buf += chunk
 
+    COMPACT_OUTCOMES = {0: "started", 1: "already_running", 2: "queued", 3: "nothing_to_compact"}
+
+    def compact(self):
+        """COMPACT (0x81): starts a compaction of the operation log; returns the outcome name."""
+        self.call(0x81, b"")
+        return self.COMPACT_OUTCOMES.get(self.last_body[0], f"unknown({self.last_body[0]})")
+
     def stats(self):
         """STATS (0x80) as a dict name -> value."""
         self.call(0x80, b"")
