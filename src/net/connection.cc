@@ -27,6 +27,8 @@ Connection::Connection(uint64_t id, asio::ip::tcp::socket socket, Node* node,
   auto endpoint = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // Reads are done by hand after a readiness wait (see DoRead); they must never block.
+  socket_.non_blocking(true, ec);
 }
 
 void Connection::Start(uint64_t now_ms) {
@@ -38,9 +40,22 @@ void Connection::Start(uint64_t now_ms) {
 
 bool Connection::OutputBacklogged() const { return out_.size() > config_.max_output_buffer_bytes; }
 
+// Reading: wait for readability, then one non-blocking read.
+//
+// asio's async_read_some tries the read first, which at pipeline depth 1 returns EAGAIN after
+// nearly every request — one wasted recv per request. Waiting first costs nothing extra: the
+// epoll wakeup is needed anyway. The socket is registered edge-triggered, so a read is also
+// tried straight away whenever data may be waiting that no new event will announce: at the
+// start, after a pause (events that arrived with no wait queued were consumed), and after a
+// read that filled the buffer.
 void Connection::DoRead() {
-  if (reading_ || closed_ || draining_ || session_.closing() || OutputBacklogged()) return;
+  if (reading_ || closed_ || draining_ || session_.closing()) return;
+  if (OutputBacklogged()) {
+    maybe_unannounced_data_ = true;
+    return;
+  }
   if (oplog_ != nullptr && oplog_->Backpressured()) {
+    maybe_unannounced_data_ = true;
     if (!paused_for_log_) {
       paused_for_log_ = true;
       oplog_->PauseReading(shared_from_this());
@@ -54,9 +69,41 @@ void Connection::DoRead() {
     in_.resize(in_.size() + kInitialReadBuffer);
   }
   reading_ = true;
-  socket_.async_read_some(
-      asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
-      [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
+  if (maybe_unannounced_data_) {
+    // Posted rather than called: reading inline could recurse through OnRead.
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ReadNow(); });
+  } else {
+    WaitReadable();
+  }
+}
+
+void Connection::WaitReadable() {
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](const asio::error_code& ec) {
+                       if (ec) {
+                         self->OnRead(ec, 0);
+                       } else {
+                         self->ReadNow();
+                       }
+                     });
+}
+
+void Connection::ReadNow() {
+  if (closed_) {
+    reading_ = false;
+    return;
+  }
+  const size_t space = in_.size() - in_len_;
+  asio::error_code ec;
+  const size_t n = socket_.read_some(asio::buffer(in_.data() + in_len_, space), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    maybe_unannounced_data_ = false;
+    WaitReadable();  // still reading_
+    return;
+  }
+  // A short read emptied the socket; a full one may have left bytes behind.
+  maybe_unannounced_data_ = !ec && n == space;
+  OnRead(ec, n);
 }
 
 void Connection::OnRead(const asio::error_code& ec, size_t n) {

@@ -64,6 +64,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void DoRead();
+  void WaitReadable();
+  void ReadNow();
   void OnRead(const asio::error_code& ec, size_t n);
   void MaybeWrite();
   void OnWrite(const asio::error_code& ec);
@@ -85,7 +87,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string out_writing_;   // the buffer owned by the write in flight
   uint64_t waiting_lsn_ = 0;  // registered with the runtime for this LSN; 0 = not waiting
 
-  bool reading_ = false;
+  bool reading_ = false;                // a read is queued (a readiness wait or a posted ReadNow)
+  bool maybe_unannounced_data_ = true;  // see DoRead
   bool paused_for_log_ = false;
   bool writing_ = false;
   bool draining_ = false;
