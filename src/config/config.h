@@ -36,9 +36,10 @@ struct AuthConfig {
 // validation; main turns them into the oplog's enums.
 struct OplogConfig {
   bool enabled = true;
-  std::string dir;                    // "" = <data_dir>/oplog
-  std::string fsync = "always";       // always | interval | never
-  uint32_t fsync_interval_ms = 1000;  // interval only
+  std::string dir;                      // "" = <data_dir>/oplog
+  std::string fsync = "always";         // always | interval | never
+  uint32_t fsync_interval_ms = 1000;    // interval only
+  uint32_t group_commit_wait_us = 200;  // always only: see config/memdb.yaml
   uint64_t segment_bytes = uint64_t{64} << 20;
   uint64_t max_pending_bytes = uint64_t{64} << 20;  // stop reading clients above this
   std::string recovery_mode = "strict";             // strict | skip_corrupt

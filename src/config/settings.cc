@@ -82,6 +82,11 @@ const Setting kSettings[] = {
     {"oplog.fsync_interval_ms", "", Kind::kUint, 1, kU32Max, "a duration in milliseconds", "MS",
      "oplog.fsync interval: fsync the log this often while it holds unsynced writes",
      [](Config* c) -> FieldRef { return &c->oplog.fsync_interval_ms; }},
+    {"oplog.group_commit_wait_us", "", Kind::kUint, 0, 1000000, "a duration in microseconds",
+     "US",
+     "oplog.fsync always: when fewer writes wait than the last fsync carried, wait up to this "
+     "long for more before the next fsync; 0 = never wait",
+     [](Config* c) -> FieldRef { return &c->oplog.group_commit_wait_us; }},
     {"oplog.segment_bytes", "", Kind::kUint, 4096, kMaxSegmentBytes, "a size in bytes", "BYTES",
      "Start a new log segment once the current one reaches this size",
      [](Config* c) -> FieldRef { return &c->oplog.segment_bytes; }},

@@ -20,6 +20,7 @@ OplogRuntime::OplogRuntime(asio::io_context& io, Node* node, FileSystem* fs,
       options_(options),
       flusher_(fs, node->oplog()->options().dir),
       sync_timer_(io),
+      gather_timer_(io),
       maintenance_timer_(io),
       flush_thread_("memdb-flush"),
       job_thread_("memdb-compact") {}
@@ -57,6 +58,12 @@ void OplogRuntime::AfterRequests() {
 
 void OplogRuntime::ScheduleKick() {
   if (kick_scheduled_ || failed_ || finished_ || writer().batch_in_flight()) return;
+  if (gathering_) {
+    // Group commit: keep waiting until as many bytes wait as the last sync carried.
+    if (writer().pending_bytes() < last_sync_bytes_) return;
+    gathering_ = false;
+    gather_timer_.cancel();
+  }
   if (!writer().WantsFlush(NowMs())) return;
   kick_scheduled_ = true;
   // Posted: the other reads that completed with this one are handled first, so their writes
@@ -83,8 +90,20 @@ void OplogRuntime::Kick() {
   ArmSyncTimer();
 }
 
+void OplogRuntime::StartGather() {
+  gathering_ = true;
+  gather_timer_.expires_after(std::chrono::microseconds(options_.group_commit_wait_us));
+  gather_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;
+    gathering_ = false;
+    Kick();
+  });
+}
+
 void OplogRuntime::OnBatchDone(FlushBatch&& batch, const Status& status) {
   OplogCounters& counters = node_->oplog_counters();
+  const bool synced = batch.sync;
+  const uint64_t synced_bytes = batch.data.size();
   const bool closed_segment = batch.close;
   if (status.ok()) {
     ++counters.batches;
@@ -97,7 +116,17 @@ void OplogRuntime::OnBatchDone(FlushBatch&& batch, const Status& status) {
     return;
   }
   WakeWaiters();
-  Kick();  // everything appended while this batch was out: the next group
+  // Group commit: the replies just released make their clients write again within a round
+  // trip. If far fewer bytes wait now than this sync carried, give them that long to arrive
+  // rather than spend the next fsync on a fraction of them.
+  const uint64_t carried = synced_bytes;
+  if (synced && options_.group_commit_wait_us > 0 && carried > 0 &&
+      writer().pending_bytes() * 2 < carried) {
+    last_sync_bytes_ = carried;
+    StartGather();
+  } else {
+    Kick();  // everything appended while this batch was out: the next group
+  }
   if (closed_segment) MaybeStartJob();  // a complete segment waits to be sealed
   if (finishing_) MaybeFinish();
 }

@@ -53,6 +53,9 @@ struct OplogRuntimeOptions {
   // complete) and a running job's progress may be logged.
   uint64_t maintenance_interval_ms = 1000;
   uint64_t progress_log_interval_ms = 10000;
+  // Group commit (fsync always): when a sync finishes and less than half as many bytes wait
+  // as it carried, wait up to this long for the clients it answered to write again.
+  uint32_t group_commit_wait_us = 200;
 };
 
 class OplogRuntime {
@@ -98,6 +101,8 @@ class OplogRuntime {
 
   void ScheduleKick();
   // Hands the next batch to the flusher when none is out.
+  // Delays the next fsync by up to group_commit_wait_us (see OnBatchDone).
+  void StartGather();
   void Kick();
   void OnBatchDone(oplog::FlushBatch&& batch, const Status& status);
   void WakeWaiters();
@@ -118,6 +123,9 @@ class OplogRuntime {
   OplogRuntimeOptions options_;
   oplog::SegmentFlusher flusher_;  // used only on the flusher thread (and by Finish, after)
   asio::steady_timer sync_timer_;
+  asio::steady_timer gather_timer_;  // group commit: see OplogRuntimeOptions
+  bool gathering_ = false;
+  uint64_t last_sync_bytes_ = 0;
   uint64_t sync_timer_deadline_ = 0;  // 0: not armed
   asio::steady_timer maintenance_timer_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;

@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
     if (config.oplog.enabled) {
       if (!OpenOplog(config, &fs, &node)) return 1;
       oplog_options.max_pending_bytes = config.oplog.max_pending_bytes;
+      oplog_options.group_commit_wait_us = config.oplog.group_commit_wait_us;
     } else {
       spdlog::warn("operation log disabled (oplog.enabled=false): data lives in memory only");
     }
