@@ -67,23 +67,29 @@ for response, data in streams.items():
 print(f"run-fuzz: {len(vectors) + 2} seeds from {os.path.basename(vectors_path)}")
 PY
 
-echo "run-fuzz: fuzzing for ${seconds}s"
-set +e
-"$fuzzer" "$corpus" "$seeds" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -max_len=65536 \
-  -print_final_stats=1 \
-  -artifact_prefix="$artifacts/"
-status=$?
-set -e
-if [ "$status" -ne 0 ]; then
-  echo "run-fuzz: FAILED (exit $status); reproducer(s):" >&2
-  ls -1 "$artifacts" >&2 || true
-  exit "$status"
-fi
-echo "run-fuzz: frame decoder clean after ${seconds}s"
+# run_fuzzer NAME BINARY CORPUS SEEDS: runs one target for $seconds; exits on any finding.
+run_fuzzer() {
+  local name="$1" binary="$2" corpus_dir="$3" seeds_dir="$4" status
+  echo "run-fuzz: fuzzing the $name for ${seconds}s"
+  set +e
+  "$binary" "$corpus_dir" "$seeds_dir" \
+    -max_total_time="$seconds" \
+    -timeout=10 \
+    -rss_limit_mb=2048 \
+    -max_len=65536 \
+    -print_final_stats=1 \
+    -artifact_prefix="$artifacts/"
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "run-fuzz: $name FAILED (exit $status); reproducer(s):" >&2
+    ls -1 "$artifacts" >&2 || true
+    exit "$status"
+  fi
+  echo "run-fuzz: $name clean after ${seconds}s"
+}
+
+run_fuzzer "frame decoder" "$fuzzer" "$corpus" "$seeds"
 
 # ---- the operation-log reader ----
 # Seeds: structured inputs (mode bit 3) that make the target build valid plain and compressed
@@ -105,20 +111,4 @@ for mode in range(16):
         n += 1
 print(f"run-fuzz: {n} log-reader seeds")
 PY
-echo "run-fuzz: fuzzing the log reader for ${seconds}s"
-set +e
-"$build/tests/fuzz/fuzz_log_reader" "$log_corpus" "$log_seeds" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -max_len=65536 \
-  -print_final_stats=1 \
-  -artifact_prefix="$artifacts/"
-status=$?
-set -e
-if [ "$status" -ne 0 ]; then
-  echo "run-fuzz: log reader FAILED (exit $status); reproducer(s):" >&2
-  ls -1 "$artifacts" >&2 || true
-  exit "$status"
-fi
-echo "run-fuzz: log reader clean after ${seconds}s"
+run_fuzzer "log reader" "$build/tests/fuzz/fuzz_log_reader" "$log_corpus" "$log_seeds"
