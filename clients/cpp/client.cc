@@ -162,35 +162,11 @@ std::future<Result<CompactOutcome>> Client::CompactAsync() {
         protocol::AppendCompactRequest(out, id, ts);
       },
       [](std::string_view body) -> R {
-        protocol::CompactOutcome outcome = protocol::CompactOutcome::kStarted;
-        Status s = protocol::ParseCompactResponse(body, &outcome);
+        CompactOutcome outcome = CompactOutcome::kStarted;
+        Status s = protocol::ParseCompactResponse(body, &outcome);  // checks the byte's range
         if (!s.ok()) return Malformed(Opcode::kCompact, s);
-        switch (outcome) {
-          case protocol::CompactOutcome::kStarted:
-            return CompactOutcome::kStarted;
-          case protocol::CompactOutcome::kAlreadyRunning:
-            return CompactOutcome::kAlreadyRunning;
-          case protocol::CompactOutcome::kQueued:
-            return CompactOutcome::kQueued;
-          case protocol::CompactOutcome::kNothingToCompact:
-            return CompactOutcome::kNothingToCompact;
-        }
-        return Malformed(Opcode::kCompact, Status(Code::kBadRequest, "unknown outcome"));
+        return outcome;
       });
-}
-
-const char* CompactOutcomeName(CompactOutcome outcome) {
-  switch (outcome) {
-    case CompactOutcome::kStarted:
-      return "started";
-    case CompactOutcome::kAlreadyRunning:
-      return "already_running";
-    case CompactOutcome::kQueued:
-      return "queued";
-    case CompactOutcome::kNothingToCompact:
-      return "nothing_to_compact";
-  }
-  return "?";
 }
 
 // ---- synchronous: the asynchronous call plus a wait ----

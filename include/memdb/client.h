@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "memdb/client_options.h"
+#include "memdb/compact_outcome.h"
 #include "memdb/result.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
@@ -70,16 +71,6 @@ struct VersionedValue {
   std::string value;
   Version version;
 };
-
-// What a COMPACT request did (Client::Compact).
-enum class CompactOutcome {
-  kStarted,           // a compaction of the operation log started now
-  kAlreadyRunning,    // one was running already; nothing new was started
-  kQueued,            // a seal job is running; the compaction starts when it finishes
-  kNothingToCompact,  // the log has no complete segment yet (only the one being written)
-};
-// "started", "already_running", "queued", "nothing_to_compact".
-const char* CompactOutcomeName(CompactOutcome outcome);
 
 namespace client_internal {
 class ClientImpl;

@@ -466,18 +466,4 @@ Status ParseCompactResponse(std::string_view body, CompactOutcome* out) {
   return status;
 }
 
-const char* CompactOutcomeName(CompactOutcome outcome) {
-  switch (outcome) {
-    case CompactOutcome::kStarted:
-      return "started";
-    case CompactOutcome::kAlreadyRunning:
-      return "already_running";
-    case CompactOutcome::kQueued:
-      return "queued";
-    case CompactOutcome::kNothingToCompact:
-      return "nothing_to_compact";
-  }
-  return "?";
-}
-
 }  // namespace memdb::protocol

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memdb/compact_outcome.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
 #include "protocol/frame.h"
@@ -64,16 +65,10 @@ struct Stat {
 };
 inline constexpr uint32_t kMaxStats = 4096;
 
-// COMPACT response: what the request did. Values are wire bytes (docs/protocol.md).
-enum class CompactOutcome : uint8_t {
-  kStarted = 0,           // a compaction was planned and starts now
-  kAlreadyRunning = 1,    // a compaction is running already; nothing new was started
-  kQueued = 2,            // a seal job is running; the compaction starts when it finishes
-  kNothingToCompact = 3,  // the log has no complete segment yet (only the one being written)
-};
+// COMPACT response: what the request did; the enum's values are the wire byte.
+using memdb::CompactOutcome;
+using memdb::CompactOutcomeName;
 inline constexpr uint8_t kMaxCompactOutcome = 3;
-// "started", "already_running", "queued", "nothing_to_compact"; "?" for anything else.
-const char* CompactOutcomeName(CompactOutcome outcome);
 
 // DEL response: `existed` is whether a live value was there; `version` stamps the tombstone.
 struct DelResult {
