@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "memdb/secret_file.h"
+
 namespace memdb::bench {
 
 namespace {
@@ -15,18 +17,6 @@ constexpr uint32_t kMaxThreads = 1024;
 constexpr uint64_t kMaxValueSize = 512ull << 20;
 
 Status Invalid(std::string message) { return Status(Code::kInvalidArgument, std::move(message)); }
-
-bool ReadSecretFile(const std::string& path, std::string* secret) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream content;
-  content << in.rdbuf();
-  *secret = content.str();
-  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
-    secret->pop_back();
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -168,9 +158,11 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv, const En
   }
   if (needs_secret) {
     if (!secret_file.empty()) {
-      if (!ReadSecretFile(secret_file, &o.secret)) {
-        return Invalid("--secret-file: cannot read \"" + secret_file + "\"");
+      Result<std::string> secret = ReadSecretFile(secret_file);
+      if (!secret.ok()) {
+        return Invalid("--secret-file: " + secret.status().message());
       }
+      o.secret = std::move(secret).value();
     } else if (auto it = env.find("MEMDB_SECRET"); it != env.end()) {
       o.secret = it->second;
     } else {

@@ -1,6 +1,5 @@
 #include "clients/cli/options.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 
 #include "clients/cli/command_table.h"
 #include "clients/cli/escape.h"
+#include "memdb/secret_file.h"
 
 #ifndef MEMDB_VERSION_STRING
 #define MEMDB_VERSION_STRING "0.0.0"
@@ -126,57 +126,21 @@ Result<std::chrono::milliseconds> ParseTimeout(std::string_view text) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(value * scale)));
 }
 
-// Reads a secret file: the whole file, without trailing whitespace (the newline). The secret
-// never appears in an error message.
+// Reads a secret file (memdb::ReadSecretFile) as a usage error on failure, warning when other
+// users can read it.
 Status ReadSecretFile(const std::string& path, std::string* secret,
                       std::vector<std::string>* warnings) {
-  const std::string shown = EscapeText(path);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return UsageStatus("cannot read secret file " + shown + ": " + std::strerror(errno));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return UsageStatus("secret file " + shown + " is not a regular file");
-  }
-  constexpr off_t kMaxSecretFile = 64 * 1024;
-  if (st.st_size > kMaxSecretFile) {
-    ::close(fd);
-    return UsageStatus("secret file " + shown + " is larger than 64 KiB: is it the right file?");
-  }
-  std::string content(static_cast<size_t>(st.st_size), '\0');
-  size_t got = 0;
-  while (got < content.size()) {
-    const ssize_t n = ::read(fd, content.data() + got, content.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return UsageStatus("cannot read secret file " + shown + ": " + std::strerror(err));
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  content.resize(got);
-  while (!content.empty() && std::strchr(" \t\r\n", content.back()) != nullptr) {
-    content.pop_back();
-  }
-  if (content.empty()) return UsageStatus("secret file " + shown + " is empty");
-  if (content.find('\n') != std::string::npos) {
-    explicit_bzero(content.data(), content.size());
-    return UsageStatus("secret file " + shown +
-                       " has more than one line: it should hold the "
-                       "secret alone");
-  }
-  if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    warnings->push_back("secret file " + shown + " can be read by other users (mode " + mode +
+  unsigned mode = 0;
+  Result<std::string> read = memdb::ReadSecretFile(path, &mode);
+  if (!read.ok()) return UsageStatus(read.status().message());
+  if ((mode & 077) != 0) {
+    char octal[8];
+    std::snprintf(octal, sizeof(octal), "%04o", mode);
+    const std::string shown = EscapeText(path);
+    warnings->push_back("secret file " + shown + " can be read by other users (mode " + octal +
                         "): chmod 600 " + shown);
   }
-  *secret = std::move(content);
+  *secret = std::move(read).value();
   return Status::Ok();
 }
 

@@ -18,24 +18,13 @@
 #include <vector>
 
 #include "memdb/client.h"
+#include "memdb/secret_file.h"
 
 namespace {
 
 void Usage() {
   std::cerr << "usage: memdb-example [--host H] [--port P] --key-id ID "
                "[--secret-file FILE]   (else $MEMDB_SECRET)\n";
-}
-
-bool ReadSecretFile(const std::string& path, std::string* secret) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream content;
-  content << in.rdbuf();
-  *secret = content.str();
-  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
-    secret->pop_back();
-  }
-  return true;
 }
 
 std::string Describe(const memdb::Version& v) {
@@ -71,10 +60,12 @@ int main(int argc, char** argv) {
     }
   }
   if (!secret_file.empty()) {
-    if (!ReadSecretFile(secret_file, &options.secret)) {
-      std::cerr << "cannot read secret file " << secret_file << "\n";
+    memdb::Result<std::string> secret = memdb::ReadSecretFile(secret_file);
+    if (!secret.ok()) {
+      std::cerr << secret.status().message() << "\n";
       return 2;
     }
+    options.secret = std::move(secret).value();
   } else if (const char* env = std::getenv("MEMDB_SECRET")) {
     options.secret = env;
   } else {
