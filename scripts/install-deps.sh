@@ -2,6 +2,7 @@
 # Installs everything memdb needs to build, test and fuzz on Debian 12.
 # Idempotent: packages already present are skipped; apt-get runs only when something is missing.
 # Used by the README quick start, .ci/run and the Dockerfile.
+# --with-redis also installs redis-server, the reference system of the bench/ comparisons.
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,8 @@ PACKAGES=(
   liblz4-dev libxxhash-dev libssl-dev libgtest-dev libgmock-dev libedit-dev
   nlohmann-json3-dev clang libclang-rt-14-dev python3
 )
+
+if [ "${1:-}" = "--with-redis" ]; then PACKAGES+=(redis-server); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,11 +5,12 @@
 # Usage: scripts/run-fuzz.sh [seconds]      (default 30, per target)
 #
 # Configures a separate clang build in build-fuzz/ (-DMEMDB_FUZZ=ON, tests off), builds
-# fuzz_frame_decoder, writes a seed corpus from tests/vectors/protocol_v1.json and runs the
-# fuzzer for the given time. The working corpus (build-fuzz/fuzz/corpus/) is kept between runs.
-# Exits non-zero on any crash, sanitizer report, failed invariant, timeout or OOM; the input
-# that triggered it is saved under build-fuzz/fuzz/artifacts/ and can be replayed with
-#   build-fuzz/tests/fuzz/fuzz_frame_decoder <file>
+# fuzz_frame_decoder and fuzz_log_reader, writes seed corpora (the frame decoder's from
+# tests/vectors/protocol_v1.json) and runs each for the given time. The working corpora
+# (build-fuzz/fuzz/corpus/, log-corpus/) are kept between runs. Exits non-zero on any crash,
+# sanitizer report, failed invariant, timeout or OOM; the input that triggered it is saved
+# under build-fuzz/fuzz/artifacts/<target>- and can be replayed with
+#   build-fuzz/tests/fuzz/<target> <file>
 set -euo pipefail
 
 seconds="${1:-30}"
@@ -78,7 +79,7 @@ run_fuzzer() {
     -rss_limit_mb=2048 \
     -max_len=65536 \
     -print_final_stats=1 \
-    -artifact_prefix="$artifacts/"
+    -artifact_prefix="$artifacts/$(basename "$binary")-"
   status=$?
   set -e
   if [ "$status" -ne 0 ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything with warnings as errors and runs every test: unit, integration (real
-# memdb processes on 127.0.0.1), the installed-package check, and the frame-decoder fuzzer
-# (MEMDB_FUZZ_SECONDS, default 30; 0 skips it).
+# memdb processes on 127.0.0.1), the installed-package check, and the fuzzers — frame decoder
+# and operation-log reader (MEMDB_FUZZ_SECONDS each, default 30; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

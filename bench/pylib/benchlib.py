@@ -32,9 +32,7 @@ def run_step(cmd, cwd, **kw):
 
 def build(root, build_dir, targets):
     """Installs what is missing and builds `targets` in Release."""
-    run_step([os.path.join(root, "scripts/install-deps.sh")], root)
-    if not shutil.which("redis-server"):
-        run_step(["apt-get", "install", "-y", "--no-install-recommends", "redis-server"], root)
+    run_step([os.path.join(root, "scripts/install-deps.sh"), "--with-redis"], root)
     run_step(["cmake", "-S", root, "-B", build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
               "-DMEMDB_BUILD_TESTS=OFF"], root)
     run_step(["cmake", "--build", build_dir, "--target"] + targets, root)

@@ -134,8 +134,8 @@ Status ReadSecretFile(const std::string& path, std::string* secret,
   Result<std::string> read = memdb::ReadSecretFile(path, &mode);
   if (!read.ok()) return UsageStatus(read.status().message());
   if ((mode & 077) != 0) {
-    char octal[8];
-    std::snprintf(octal, sizeof(octal), "%04o", mode);
+    char octal[16];
+    std::snprintf(octal, sizeof(octal), "%04o", mode & 07777u);
     const std::string shown = EscapeText(path);
     warnings->push_back("secret file " + shown + " can be read by other users (mode " + octal +
                         "): chmod 600 " + shown);

@@ -1,13 +1,13 @@
 #include "cluster/ring.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <unordered_set>
 
+#include "store/key_hash.h"
+
 namespace memdb {
 
-Token KeyToken(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+Token KeyToken(std::string_view key) { return KeyHash(key); }
 
 std::vector<Token> Ring::ChooseTokens(Random& random, size_t count) {
   std::vector<Token> tokens;

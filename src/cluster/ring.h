@@ -1,9 +1,9 @@
 // Ring — the consistent-hash ring: which nodes hold a key.
 //
 // Every node owns several tokens (virtual nodes) on a 64-bit circle. A key's position is the
-// XXH3-64 hash of its bytes (seed 0: the same function the store and the oplog's catch-up
-// filter use). A token t owns the keys in (previous token, t], wrapping around; the key's
-// replicas (its preference list) are the first RF distinct nodes met walking clockwise from
+// memdb::KeyHash of its bytes (store/key_hash.h: the store and the oplog's catch-up filter
+// use the same function). A token t owns the keys in (previous token, t], wrapping around; the
+// key's replicas (its preference list) are the first RF distinct nodes met walking clockwise from
 // its position, so the owner comes first. Two nodes that picked the same token are ordered
 // by node id.
 //

@@ -37,7 +37,7 @@ bool IsReadableByOthers(const std::string& path, unsigned* mode) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return false;
   unsigned bits = static_cast<unsigned>(st.st_mode) & 0777u;
-  if ((bits & 0044u) == 0) return false;
+  if ((bits & 0077u) == 0) return false;  // a secret file should be 0600: any group/other bit
   *mode = bits;
   return true;
 }

@@ -10,7 +10,8 @@ namespace memdb::config {
 // ("No such file or directory"); the file's contents never appear in *error.
 bool ReadTextFile(const std::string& path, std::string* out, std::string* error);
 
-// True when the file exists and its group or other users may read it (mode & 044 != 0).
+// True when the file exists and grants group or other users any permission (mode & 077 != 0):
+// a file of secrets should be 0600.
 // Sets *mode to the permission bits (e.g. 0644) when it returns true.
 bool IsReadableByOthers(const std::string& path, unsigned* mode);
 

@@ -120,7 +120,10 @@ void OplogRuntime::OnBatchDone(FlushBatch&& batch, const Status& status) {
   // trip. If far fewer bytes wait now than this sync carried, give them that long to arrive
   // rather than spend the next fsync on a fraction of them.
   const uint64_t carried = synced_bytes;
-  if (synced && options_.group_commit_wait_us > 0 && carried > 0 &&
+  // Only under `always`: there acks wait for the fsync; under `interval` they do not, and a
+  // delay would only hold back the next write.
+  const bool acks_wait_for_fsync = writer().options().fsync == oplog::FsyncPolicy::kAlways;
+  if (synced && acks_wait_for_fsync && options_.group_commit_wait_us > 0 && carried > 0 &&
       writer().pending_bytes() * 2 < carried) {
     last_sync_bytes_ = carried;
     StartGather();

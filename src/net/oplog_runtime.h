@@ -100,9 +100,9 @@ class OplogRuntime {
   static uint64_t NowMs();
 
   void ScheduleKick();
-  // Hands the next batch to the flusher when none is out.
   // Delays the next fsync by up to group_commit_wait_us (see OnBatchDone).
   void StartGather();
+  // Hands the next batch to the flusher when none is out.
   void Kick();
   void OnBatchDone(oplog::FlushBatch&& batch, const Status& status);
   void WakeWaiters();

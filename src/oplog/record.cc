@@ -1,15 +1,11 @@
 #include "oplog/record.h"
 
-#include <xxhash.h>
-
 #include <cstring>
 
 #include "common/crc32c.h"
 #include "common/endian.h"
 
 namespace memdb::oplog {
-
-uint64_t KeyHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 bool IsEncodable(const Record& r) {
   if (r.type != RecordType::kPut && r.type != RecordType::kDelete) return false;

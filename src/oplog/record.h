@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "memdb/version.h"
+#include "store/key_hash.h"
 
 namespace memdb::oplog {
 
@@ -40,9 +41,8 @@ inline constexpr size_t kRecordHeaderSize = 9;      // crc + length + type
 inline constexpr size_t kRecordBodyFixedSize = 16;  // timestamp + node id + key length
 inline constexpr size_t kMaxRecordBody = size_t{64} << 20;
 
-// The 64-bit hash of a key that catch-up filters on (XXH3-64, seed 0 — the same function the
-// store and the ring use).
-uint64_t KeyHash(std::string_view key);
+// The hash catch-up filters on: memdb::KeyHash, the store's and the ring's.
+using memdb::KeyHash;
 
 // Bytes the encoded record takes.
 inline size_t EncodedSize(const Record& r) {

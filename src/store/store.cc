@@ -10,8 +10,11 @@
 #include <new>
 
 #include "common/endian.h"
+#include "store/key_hash.h"
 
 namespace memdb {
+
+uint64_t KeyHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 // ============================================================================================
 // Entry blocks
@@ -39,7 +42,6 @@ constexpr size_t kMigrateSlotsPerWrite = 8;
 constexpr size_t kMaxLoadNumerator = 4;
 constexpr size_t kMaxLoadDenominator = 5;
 
-uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 uint64_t TagOf(uint64_t hash) { return hash & ~kPointerMask; }
 
 char* BlockOf(uint64_t slot) { return reinterpret_cast<char*>(slot & kPointerMask); }
@@ -127,7 +129,7 @@ uint64_t* Store::Locate(std::string_view key, uint64_t hash) const {
 }
 
 std::optional<StoredValue> Store::Find(std::string_view key) const {
-  const uint64_t* slot = Locate(key, HashKey(key));
+  const uint64_t* slot = Locate(key, KeyHash(key));
   if (slot == nullptr) return std::nullopt;
   return ViewOf(BlockOf(*slot));
 }
@@ -143,7 +145,7 @@ Store::ApplyResult Store::Delete(std::string_view key, Version version) {
 Store::ApplyResult Store::Write(std::string_view key, std::string_view value, Version version,
                                 bool tombstone) {
   if (old_table_.capacity != 0) MigrateSome(kMigrateSlotsPerWrite);
-  const uint64_t hash = HashKey(key);
+  const uint64_t hash = KeyHash(key);
   const size_t block_size = kBlockHeader + key.size() + value.size();
 
   if (uint64_t* slot = Locate(key, hash)) {
@@ -166,12 +168,11 @@ Store::ApplyResult Store::Write(std::string_view key, std::string_view value, Ve
     return ApplyResult{true, was_live};
   }
 
-  if ((size_ + 1) * kMaxLoadDenominator > table_.capacity * kMaxLoadNumerator) StartGrow();
+  if ((stats_.entries + 1) * kMaxLoadDenominator > table_.capacity * kMaxLoadNumerator) StartGrow();
   char* fresh = AllocateBlock(block_size);
   FillBlock(fresh, key, value, version, tombstone);
   table_.slots[Probe(table_, key, hash)] = TagOf(hash) | reinterpret_cast<uint64_t>(fresh);
-  ++size_;
-  stats_.entries = size_;
+  ++stats_.entries;
   stats_.record_bytes += malloc_usable_size(fresh);
   if (tombstone) ++stats_.tombstones;
   return ApplyResult{true, false};
@@ -197,7 +198,7 @@ void Store::MigrateSome(size_t slots) {
     uint64_t& slot = old_table_.slots[migrate_pos_];
     if (!HoldsEntry(slot)) continue;
     // Every key lives in exactly one table, so the new table has no entry for this one.
-    size_t i = HashKey(KeyOf(BlockOf(slot))) & mask;
+    size_t i = KeyHash(KeyOf(BlockOf(slot))) & mask;
     while (table_.slots[i] != 0) i = (i + 1) & mask;
     table_.slots[i] = slot;
     slot = kMovedSlot;  // not 0: keys displaced past this slot must stay reachable
@@ -227,13 +228,12 @@ void Store::EraseSlot(size_t index) {
   if (IsTombstone(block)) --stats_.tombstones;
   std::free(block);
   slots[index] = 0;
-  --size_;
-  stats_.entries = size_;
+  --stats_.entries;
 
   size_t hole = index;
   size_t j = (index + 1) & mask;
   while (slots[j] != 0) {
-    const size_t home = HashKey(KeyOf(BlockOf(slots[j]))) & mask;
+    const size_t home = KeyHash(KeyOf(BlockOf(slots[j]))) & mask;
     // Move slot j into the hole if its home is not cyclically within (hole, j].
     const bool home_in_range = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
     if (!home_in_range) {

@@ -69,7 +69,7 @@ class Store {
   // store.
   void ForEach(const std::function<void(std::string_view key, const StoredValue&)>& fn) const;
 
-  size_t size() const { return size_; }
+  size_t size() const { return stats_.entries; }
   const StoreStats& stats() const { return stats_; }
 
   // For tests: whether an incremental grow is in progress.
@@ -98,7 +98,6 @@ class Store {
   Table table_;             // where new keys go
   Table old_table_;         // non-empty only while a grow is in progress
   size_t migrate_pos_ = 0;  // next old_table_ slot to migrate
-  size_t size_ = 0;         // entries in both tables
   StoreStats stats_;
 };
 
