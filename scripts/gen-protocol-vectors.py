@@ -4,7 +4,10 @@
 import hashlib, hmac, json, struct, sys
 
 OPS = {"HELLO": 0x01, "AUTH": 0x02, "PING": 0x03, "GET": 0x10, "SET": 0x11, "DEL": 0x12,
-       "CONTAINS": 0x13, "STATS": 0x80, "COMPACT": 0x81}
+       "CONTAINS": 0x13, "GOSSIP_SYN": 0x50, "GOSSIP_ACK2": 0x51, "FORWARD": 0x52, "STATS": 0x80,
+       "COMPACT": 0x81, "CLUSTER_INFO": 0x82}
+FLAG_RESPONSE, FLAG_NOT_OWNER = 0x0001, 0x0002
+PERMISSION_DENIED, UNAVAILABLE = 17, 18
 HLC = (1700000000000 << 16) | 5   # 2023-11-14T22:13:20Z, logical counter 5
 HLC2 = (1700000000123 << 16) | 0
 DEFAULT_LIMITS = {"max_frame_bytes": 16 << 20, "max_key_bytes": 64 << 10, "max_value_bytes": 8 << 20}
@@ -29,8 +32,8 @@ def add(name, direction, desc, raw, **kw):
     v.update(kw)
     vectors.append(v)
 
-def frame(name, direction, desc, op, rid, ts, body, body_json, status=0, limits=None):
-    flags = 1 if direction == "response" else 0
+def frame(name, direction, desc, op, rid, ts, body, body_json, status=0, limits=None, extra_flags=0):
+    flags = (FLAG_RESPONSE if direction == "response" else 0) | extra_flags
     raw = header(op, flags, status, rid, len(body), ts) + body
     kw = {"expect": {"header": hdr_json(op, flags, status, rid, len(body), ts), "body": body_json}}
     if limits: kw["limits"] = limits
@@ -138,6 +141,66 @@ frame("error_response_auth_required", "response", "error response AUTH_REQUIRED 
 frame("error_response_empty_message", "response", "error response INTERNAL (15) with an empty message",
       OPS["PING"], 18, HLC2, b(b""), {"message": ""}, status=15)
 
+# ---- cluster: CLUSTER_INFO (0x82), the NOT_OWNER flag, PERMISSION_DENIED / UNAVAILABLE ----
+# CLUSTER_INFO response body (docs/protocol.md, "CLUSTER_INFO (0x82)"):
+#   u8 format(1), bytes cluster_name, u32 self_id, u64 ring_version, u32 n, n x node
+#   node = u32 id, bytes address, u8 status, u8 up, u32 phi_milli, u64 generation,
+#          u64 heartbeat, u64 keys_held, u32 t, t x u64 token
+STATUS = {"joining": 1, "normal": 2, "leaving": 3, "left": 4, "removed": 5}
+
+def ci_node(id_, address, status, up, phi_milli, generation, heartbeat, keys_held, tokens):
+    raw = struct.pack("<I", id_) + b(address) + struct.pack("<BBIQQQI", STATUS[status], 1 if up else 0,
+                                                           phi_milli, generation, heartbeat, keys_held,
+                                                           len(tokens))
+    raw += b"".join(struct.pack("<Q", t) for t in tokens)
+    meaning = {"id": id_, "address": address.hex(), "status": STATUS[status], "up": up,
+               "phi_milli": phi_milli, "generation": str(generation), "heartbeat": str(heartbeat),
+               "keys_held": str(keys_held), "tokens": [str(t) for t in tokens]}
+    return raw, meaning
+
+def ci_body(name, self_id, ring_version, nodes, fmt=1):
+    raw = struct.pack("<B", fmt) + b(name) + struct.pack("<IQI", self_id, ring_version, len(nodes))
+    raw += b"".join(n[0] for n in nodes)
+    meaning = {"format": fmt, "cluster_name": name.hex(), "self_id": self_id,
+               "ring_version": str(ring_version), "nodes": [n[1] for n in nodes]}
+    return raw, meaning
+
+frame("cluster_info_request", "request", "CLUSTER_INFO (admin): empty body", OPS["CLUSTER_INFO"], 40,
+      HLC, b"", {})
+n1 = ci_node(1, b"10.0.0.1:7379", "normal", True, 0, 3, 1041, 5000, [0x1000, 0x8000000000000000])
+n2 = ci_node(2, b"10.0.0.2:7379", "leaving", True, 1250, 1, 77, 4999, [0xFFFFFFFFFFFFFFFF])
+n3 = ci_node(7, b"[::1]:7380", "joining", False, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF, 0, 0, [])
+raw, meaning = ci_body(b"prod-eu", 1, 0x0102030405060708, [n1, n2, n3])
+frame("cluster_info_response", "response",
+      "CLUSTER_INFO response from node 1: three nodes (normal, leaving, joining and down with phi "
+      "saturated), tokens including 2^64-1",
+      OPS["CLUSTER_INFO"], 40, HLC2, raw, meaning)
+raw, meaning = ci_body(b"", 9, 0, [ci_node(9, b"127.0.0.1:7379", "normal", True, 0, 1, 0, 0, [42])])
+frame("cluster_info_response_single_node", "response",
+      "CLUSTER_INFO from a node alone: a one-node view, empty cluster name",
+      OPS["CLUSTER_INFO"], 41, HLC2, raw, meaning)
+raw, meaning = ci_body(b"empty", 4, 1, [])
+frame("cluster_info_response_no_nodes", "response", "CLUSTER_INFO with zero nodes",
+      OPS["CLUSTER_INFO"], 42, HLC2, raw, meaning)
+frame("get_response_not_owner", "response",
+      "GET response with the NOT_OWNER flag (flags 0x0003): the answering node forwarded the request "
+      "to the key's owner; the body is the owner's answer",
+      OPS["GET"], 43, HLC2, b"\x01" + struct.pack("<QI", HLC, 2) + b(b"alice"),
+      {"found": True, "timestamp": str(HLC), "node_id": 2, "value": H("alice")},
+      extra_flags=FLAG_NOT_OWNER)
+msg = b"GOSSIP_SYN is for peer sessions (key id cluster)"
+frame("error_response_permission_denied", "response",
+      "error response PERMISSION_DENIED (17) to a peer opcode sent by a client session",
+      OPS["GOSSIP_SYN"], 44, HLC2, b(msg), {"message": msg.hex()}, status=PERMISSION_DENIED)
+msg = b"the owner of the key, node 2 (10.0.0.2:7379), is down"
+frame("error_response_unavailable", "response",
+      "error response UNAVAILABLE (18) to a GET whose owner is down",
+      OPS["GET"], 45, HLC2, b(msg), {"message": msg.hex()}, status=UNAVAILABLE)
+msg = b"the owner did not answer in time"
+frame("error_response_not_owner_timeout", "response",
+      "an error response may carry NOT_OWNER too: TIMEOUT (12) relayed by the forwarding node",
+      OPS["SET"], 46, HLC2, b(msg), {"message": msg.hex()}, status=12, extra_flags=FLAG_NOT_OWNER)
+
 # ---- malformed: frame stage ----
 def frame_error(name, direction, desc, raw, code, fatal=True, header_json=None, limits=None):
     e = {"stage": "frame", "code": code, "fatal": fatal}
@@ -155,8 +218,13 @@ frame_error("unsupported_version", "request", "header version 2",
             header(OPS["GET"], 0, 0, 1, 5, 0, version=2) + b(b"k"), "UNSUPPORTED_VERSION")
 frame_error("unsupported_version_zero", "response", "header version 0 on the client side",
             header(OPS["GET"], 1, 0, 1, 1, 0, version=0) + b"\x00", "UNSUPPORTED_VERSION")
-frame_error("reserved_flag_bit", "request", "flags bit 1 (reserved) set",
-            header(OPS["GET"], 0x0002, 0, 1, 5, 0) + b(b"k"), "BAD_FRAME")
+frame_error("reserved_flag_bit", "request", "flags bit 2 (reserved) set",
+            header(OPS["GET"], 0x0004, 0, 1, 5, 0) + b(b"k"), "BAD_FRAME")
+frame_error("reserved_flag_bit_response", "response", "flags bit 2 (reserved) set in a response",
+            header(OPS["GET"], 0x0005, 0, 1, 1, 0) + b"\x00", "BAD_FRAME")
+frame_error("not_owner_flag_in_request", "request",
+            "flags bit 1 (NOT_OWNER) is for responses only: on a request it is a framing error",
+            header(OPS["GET"], FLAG_NOT_OWNER, 0, 1, 5, 0) + b(b"k"), "BAD_FRAME")
 frame_error("reserved_flag_bit_high", "response", "flags bit 15 (reserved) set in a response",
             header(OPS["GET"], 0x8001, 0, 1, 1, 0) + b"\x00", "BAD_FRAME")
 frame_error("response_flag_in_request", "request", "a response frame sent to the server",
@@ -241,6 +309,33 @@ body_error("challenge_short_nonce", "response", "CHALLENGE with a 16-byte nonce"
            OPS["HELLO"], 34, 0, struct.pack("<H", 1) + b(b"memdb") + nonce[:16], "BAD_REQUEST")
 body_error("error_response_message_too_long", "response", "error message of 1025 bytes (limit 1024)",
            OPS["GET"], 35, 0, b(b"e" * 1025), "BAD_REQUEST", status=15)
+
+# CLUSTER_INFO bodies that must be refused (BAD_REQUEST)
+node_ok = ci_node(3, b"h:1", "normal", True, 0, 1, 1, 1, [5])
+ci_ok = ci_body(b"c", 3, 1, [node_ok])[0]
+status_at = 1 + 4 + 1 + 4 + 8 + 4 + 4 + 4 + 3   # offset of the node's status byte
+body_error("cluster_info_request_with_body", "request", "CLUSTER_INFO request must have an empty body",
+           OPS["CLUSTER_INFO"], 47, 0, b"\x00", "BAD_REQUEST")
+body_error("cluster_info_response_bad_format", "response", "CLUSTER_INFO format byte 2 (only 1 defined)",
+           OPS["CLUSTER_INFO"], 48, 0, b"\x02" + ci_ok[1:], "BAD_REQUEST")
+body_error("cluster_info_response_bad_status", "response", "node status 0 (1-5 defined)",
+           OPS["CLUSTER_INFO"], 49, 0, ci_ok[:status_at] + b"\x00" + ci_ok[status_at + 1:], "BAD_REQUEST")
+body_error("cluster_info_response_status_6", "response", "node status 6 (1-5 defined)",
+           OPS["CLUSTER_INFO"], 50, 0, ci_ok[:status_at] + b"\x06" + ci_ok[status_at + 1:], "BAD_REQUEST")
+body_error("cluster_info_response_bad_up", "response", "node up byte 2 (a bool must be 0 or 1)",
+           OPS["CLUSTER_INFO"], 51, 0, ci_ok[:status_at + 1] + b"\x02" + ci_ok[status_at + 2:],
+           "BAD_REQUEST")
+body_error("cluster_info_response_node_count_exceeds_body", "response",
+           "node count 4096 in a body holding none: rejected before reserving",
+           OPS["CLUSTER_INFO"], 52, 0, ci_body(b"c", 3, 1, [])[0][:-4] + struct.pack("<I", 4096),
+           "BAD_REQUEST")
+body_error("cluster_info_response_token_count_exceeds_body", "response",
+           "token count 0xffffffff with one token present", OPS["CLUSTER_INFO"], 53, 0,
+           ci_ok[:-12] + struct.pack("<I", 0xFFFFFFFF) + ci_ok[-8:], "BAD_REQUEST")
+body_error("cluster_info_response_truncated", "response", "CLUSTER_INFO body cut inside the last token",
+           OPS["CLUSTER_INFO"], 54, 0, ci_ok[:-1], "BAD_REQUEST")
+body_error("cluster_info_response_trailing_bytes", "response", "CLUSTER_INFO body with a byte after it",
+           OPS["CLUSTER_INFO"], 55, 0, ci_ok + b"\x00", "BAD_REQUEST")
 
 out = {
     "format": "memdb protocol v1 test vectors",

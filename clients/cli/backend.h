@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "memdb/client.h"
+#include "memdb/cluster_info.h"
 #include "memdb/result.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
@@ -45,6 +46,8 @@ class Backend {
   virtual Result<StatList> Stats() = 0;
   // Asks the node to compact its operation log now (COMPACT); answers at once.
   virtual Result<CompactOutcome> Compact() = 0;
+  // The node's view of the cluster (CLUSTER_INFO).
+  virtual Result<ClusterView> ClusterInfo() = 0;
 
   // The session clock: the highest hybrid timestamp seen in any reply (memdb/client.h).
   virtual Timestamp SessionClock() const = 0;

@@ -60,6 +60,11 @@ Result<CompactOutcome> ClientBackend::Compact() {
   return Await(client_.CompactAsync());
 }
 
+Result<ClusterView> ClientBackend::ClusterInfo() {
+  if (Status s = client_.Connect(); !s.ok()) return s;
+  return Await(client_.ClusterInfoAsync());
+}
+
 Timestamp ClientBackend::SessionClock() const { return client_.last_seen_timestamp(); }
 
 }  // namespace memdb::cli

@@ -32,6 +32,7 @@ class ClientBackend final : public Backend {
   Result<bool> Contains(std::string_view key) override;
   Result<StatList> Stats() override;
   Result<CompactOutcome> Compact() override;
+  Result<ClusterView> ClusterInfo() override;
   Timestamp SessionClock() const override;
 
  private:

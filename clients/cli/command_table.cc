@@ -48,6 +48,15 @@ constexpr std::array kCommands = {
                 "or nothing_to_compact. Follow the compaction with STATS (compaction_*).\n"
                 "A node that keeps no log (oplog.enabled=false) answers NOT_IMPLEMENTED.",
                 CmdCompact},
+    CommandSpec{"CLUSTER", 1, 2, "CLUSTER NODES|RING|INFO", "Show the cluster as the node sees it",
+                "CLUSTER NODES: every node the answering node knows (marked *): id, address,\n"
+                "status (joining, normal, leaving, left, removed), up/down and phi as that\n"
+                "node's failure detector sees them, generation, heartbeat, keys held, tokens.\n"
+                "CLUSTER RING: the nodes in the ring with their token count and the share\n"
+                "of the ring they own, largest first; --tokens lists every token -> node,\n"
+                "clockwise. CLUSTER INFO: cluster name, answering node, node and up/down\n"
+                "counts, ring version, keys held in total. All take --json and --raw.",
+                CmdCluster},
     CommandSpec{"HELP", 0, 1, "HELP [command]", "List the commands, or explain one",
                 "Without an argument lists the commands; HELP GET explains GET.", CmdHelp},
     CommandSpec{"QUIT", 0, 0, "QUIT", "Leave the shell",
@@ -55,13 +64,6 @@ constexpr std::array kCommands = {
     CommandSpec{"EXIT", 0, 0, "EXIT", "Leave the shell (same as QUIT)",
                 "Leaves the shell (so does Ctrl-D). In a script, stops reading commands.", CmdQuit},
 };
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) ==
-                  std::toupper(static_cast<unsigned char>(y));
-         });
-}
 
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
@@ -73,7 +75,16 @@ std::string Plural(int n, std::string_view word) {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
+constexpr std::array<std::string_view, 3> kClusterSubcommands = {"NODES", "RING", "INFO"};
+
 }  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) ==
+                  std::toupper(static_cast<unsigned char>(y));
+         });
+}
 
 std::span<const CommandSpec> Commands() { return kCommands; }
 
@@ -161,15 +172,22 @@ Completion CompleteCommandLine(std::string_view before_cursor) {
   }
   const bool completes_name =
       word_index == 0 || (word_index == 1 && EqualsIgnoreCase(words[0], "help"));
-  if (!completes_name) return completion;
+  const bool completes_cluster = word_index == 1 && EqualsIgnoreCase(words[0], "cluster");
+  if (!completes_name && !completes_cluster) return completion;
+  std::vector<std::string_view> names;
+  if (completes_cluster) {
+    names.assign(kClusterSubcommands.begin(), kClusterSubcommands.end());
+  } else {
+    for (const CommandSpec& spec : kCommands) names.push_back(spec.name);
+  }
 
   const bool lower = !prefix.empty() && std::none_of(prefix.begin(), prefix.end(), [](char c) {
     return std::isupper(static_cast<unsigned char>(c));
   });
   std::vector<std::string> matches;
-  for (const CommandSpec& spec : kCommands) {
-    if (!StartsWithIgnoreCase(spec.name, prefix)) continue;
-    std::string name(spec.name);
+  for (std::string_view candidate : names) {
+    if (!StartsWithIgnoreCase(candidate, prefix)) continue;
+    std::string name(candidate);
     if (lower) {
       std::transform(name.begin(), name.end(), name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

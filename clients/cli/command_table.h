@@ -52,11 +52,15 @@ std::string HelpIndex();
 // `help CMD`: usage, summary and help text.
 std::string HelpFor(const CommandSpec& spec);
 
+// True when `a` and `b` are equal ignoring ASCII case.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 // Tab completion of command names, given the line up to the cursor. Completes the first word,
-// and the word after HELP. The inserted text follows the case of what was typed (lower case
-// if the typed prefix is all lower case, else upper case); a unique match gets a trailing
-// space. `insert` is what to add at the cursor (maybe nothing); `candidates` lists the matches
-// when there is more than one (in table order), for the shell to show.
+// the word after HELP, and the subcommand after CLUSTER (NODES, RING, INFO). The inserted
+// text follows the case of what was typed (lower case if the typed prefix is all lower case,
+// else upper case); a unique match gets a trailing space. `insert` is what to add at the
+// cursor (maybe nothing); `candidates` lists the matches when there is more than one (in table
+// order), for the shell to show.
 struct Completion {
   std::string insert;
   std::vector<std::string> candidates;

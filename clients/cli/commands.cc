@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "clients/cli/backend.h"
+#include "clients/cli/cluster_report.h"
 
 namespace memdb::cli {
 
@@ -58,6 +59,37 @@ Reply CmdCompact(CommandContext& context, std::span<const std::string> /*args*/)
   if (!outcome.ok()) return Reply::Error(ErrorFromStatus(outcome.status()));
   // "started", "already_running", "queued", "nothing_to_compact"
   return Reply::Word(CompactOutcomeName(*outcome));
+}
+
+Reply CmdCluster(CommandContext& context, std::span<const std::string> args) {
+  const std::string_view sub = args[0];
+  const bool tokens = args.size() == 2 && args[1] == "--tokens";
+  enum class Which { kNodes, kRing, kInfo } which;
+  if (EqualsIgnoreCase(sub, "nodes")) {
+    which = Which::kNodes;
+  } else if (EqualsIgnoreCase(sub, "ring")) {
+    which = Which::kRing;
+  } else if (EqualsIgnoreCase(sub, "info")) {
+    which = Which::kInfo;
+  } else {
+    return Reply::Error(UsageError("unknown CLUSTER subcommand '" + args[0] +
+                                   "' (usage: CLUSTER NODES | RING [--tokens] | INFO)"));
+  }
+  if (args.size() == 2 && !(which == Which::kRing && tokens)) {
+    return Reply::Error(UsageError("unexpected argument '" + args[1] +
+                                   "' (usage: CLUSTER NODES | RING [--tokens] | INFO)"));
+  }
+  Result<ClusterView> view = context.backend->ClusterInfo();
+  if (!view.ok()) return Reply::Error(ErrorFromStatus(view.status()));
+  switch (which) {
+    case Which::kNodes:
+      return ClusterNodesReport(*view);
+    case Which::kRing:
+      return ClusterRingReport(*view, tokens);
+    case Which::kInfo:
+      return ClusterInfoReport(*view);
+  }
+  return Reply::None();
 }
 
 Reply CmdHelp(CommandContext& /*context*/, std::span<const std::string> args) {

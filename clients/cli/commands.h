@@ -20,6 +20,8 @@ Reply CmdDel(CommandContext& context, std::span<const std::string> args);
 Reply CmdContains(CommandContext& context, std::span<const std::string> args);
 Reply CmdStats(CommandContext& context, std::span<const std::string> args);
 Reply CmdCompact(CommandContext& context, std::span<const std::string> args);
+// CLUSTER NODES | RING [--tokens] | INFO (cluster_report.h).
+Reply CmdCluster(CommandContext& context, std::span<const std::string> args);
 
 // ---- local to the CLI ----
 Reply CmdHelp(CommandContext& context, std::span<const std::string> args);

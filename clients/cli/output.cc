@@ -78,6 +78,7 @@ std::string HumanLine(const Reply& reply, const FormatOptions& options) {
     case Reply::Kind::kStats:
       return HumanStats(reply, escape);
     case Reply::Kind::kText:
+    case Reply::Kind::kReport:
       return reply.text;
     case Reply::Kind::kError:
       return "(error) " + reply.error.code + ": " + EscapeText(reply.error.message, escape) + "\n";
@@ -138,6 +139,9 @@ std::string Json(const Reply& reply) {
     case Reply::Kind::kText:
       j += ",\"text\":" + JsonString(reply.text);
       break;
+    case Reply::Kind::kReport:
+      if (!reply.json_members.empty()) j += "," + reply.json_members;
+      break;
     case Reply::Kind::kError:
       j += ",\"error\":{\"code\":" + JsonString(reply.error.code) +
            ",\"message\":" + JsonString(reply.error.message) + "}";
@@ -176,6 +180,9 @@ Rendered Raw(const Reply& reply, const FormatOptions& options) {
       break;
     case Reply::Kind::kText:
       r.out = reply.text;
+      break;
+    case Reply::Kind::kReport:
+      r.out = reply.raw;
       break;
     case Reply::Kind::kError:
       r.err = "(error) " + reply.error.code + ": " + EscapeText(reply.error.message) + "\n";

@@ -8,6 +8,7 @@
 //   true / false            a yes/no answer
 //   (error) CODE: message   a failure
 //   name   value            counters (STATS), one per line; the clock also as a date
+//   tables                  CLUSTER NODES / RING / INFO (cluster_report.h renders them)
 //   --verbose adds the version after values and OK, and timing after PONG:
 //   "v" (version 112589990684262405 = 2024-06-01 12:34:56.789 UTC +5, node 42)
 //

@@ -82,6 +82,15 @@ Reply Reply::Text(std::string text) {
   return r;
 }
 
+Reply Reply::Report(std::string human, std::string raw, std::string json_members) {
+  Reply r;
+  r.kind = Kind::kReport;
+  r.text = std::move(human);
+  r.raw = std::move(raw);
+  r.json_members = std::move(json_members);
+  return r;
+}
+
 Reply Reply::Error(CliError error) {
   Reply r;
   r.kind = Kind::kError;

@@ -50,6 +50,7 @@ struct Reply {
     kBool,     // true / false
     kStats,    // named counters (STATS)
     kText,     // text for people (HELP), printed as is
+    kReport,   // pre-rendered in all three modes (CLUSTER ...): text, raw, json_members
     kError,
   };
 
@@ -62,6 +63,9 @@ struct Reply {
   static Reply Bool(std::string field, bool value);
   static Reply Stats(std::vector<std::pair<std::string, uint64_t>> stats);
   static Reply Text(std::string text);
+  // `human` for people, `raw` for --raw, and `json_members` — the members to add to the JSON
+  // object after "ok" and "command", without the surrounding braces ("\"nodes\":[...]").
+  static Reply Report(std::string human, std::string raw, std::string json_members);
   static Reply Error(CliError error);
 
   ExitCode exit_code() const { return kind == Kind::kError ? error.exit_code : kExitOk; }
@@ -71,7 +75,9 @@ struct Reply {
   // The command's name as shown to users (upper case), or the word typed when it is not a
   // command. Set by the runner.
   std::string command;
-  std::string text;  // kWord: the word; kValue: the bytes; kText: the text
+  std::string text;          // kWord: the word; kValue: the bytes; kText, kReport: the text
+  std::string raw;           // kReport: the --raw output
+  std::string json_members;  // kReport: JSON members, e.g. "a":1,"b":[2]
   std::string field;
   int64_t integer = 0;
   bool boolean = false;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "clients/cpp/client_impl.h"
+#include "protocol/cluster_messages.h"
 #include "protocol/messages.h"
 
 namespace memdb {
@@ -169,6 +170,41 @@ std::future<Result<CompactOutcome>> Client::CompactAsync() {
       });
 }
 
+std::future<Result<ClusterView>> Client::ClusterInfoAsync() {
+  using R = Result<ClusterView>;
+  return Call<R>(
+      impl_.get(), Opcode::kClusterInfo, 0,
+      [](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendClusterInfoRequest(out, id, ts);
+      },
+      [](std::string_view body) -> R {
+        protocol::ClusterInfo info;
+        Status s = protocol::ParseClusterInfoResponse(body, &info);
+        if (!s.ok()) return Malformed(Opcode::kClusterInfo, s);
+        ClusterView view;
+        view.cluster_name = std::move(info.cluster_name);
+        view.self_id = info.self_id;
+        view.ring_version = info.ring_version;
+        view.nodes.reserve(info.nodes.size());
+        for (protocol::ClusterNodeInfo& n : info.nodes) {
+          ClusterNode node;
+          node.id = n.id;
+          node.address = std::move(n.address);
+          node.status = n.status;
+          node.up = n.up;
+          node.phi_milli = n.phi_milli;
+          node.generation = n.generation;
+          node.heartbeat = n.heartbeat;
+          node.keys_held = n.keys_held;
+          node.tokens = std::move(n.tokens);
+          view.nodes.push_back(std::move(node));
+        }
+        return view;
+      });
+}
+
+uint64_t Client::not_owner_replies() const { return impl_->not_owner_replies(); }
+
 // ---- synchronous: the asynchronous call plus a wait ----
 
 Result<std::optional<VersionedValue>> Client::Get(std::string_view key) {
@@ -182,5 +218,6 @@ Result<bool> Client::Contains(std::string_view key) { return ContainsAsync(key).
 Status Client::Ping() { return PingAsync().get(); }
 Result<std::vector<std::pair<std::string, uint64_t>>> Client::Stats() { return StatsAsync().get(); }
 Result<CompactOutcome> Client::Compact() { return CompactAsync().get(); }
+Result<ClusterView> Client::ClusterInfo() { return ClusterInfoAsync().get(); }
 
 }  // namespace memdb

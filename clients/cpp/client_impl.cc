@@ -221,6 +221,7 @@ void ClientImpl::Submit(protocol::Opcode opcode, size_t body_size, const EncodeF
 
 void ClientImpl::OnResponse(Connection* connection, const protocol::Frame& frame) {
   clock_.Observe(frame.header.timestamp);
+  if ((frame.header.flags & protocol::kFlagNotOwner) != 0) not_owner_replies_.fetch_add(1);
   const Code code = frame.header.status;
   std::optional<PendingRequest> request;
   {

@@ -59,6 +59,8 @@ class ClientImpl final : public ConnectionListener {
   void Submit(protocol::Opcode opcode, size_t body_size, const EncodeFn& encode, Completion done);
 
   SessionClock& clock() { return clock_; }
+  // Replies seen with protocol::kFlagNotOwner (counted before their completion runs).
+  uint64_t not_owner_replies() const { return not_owner_replies_.load(); }
 
   // ConnectionListener:
   void OnResponse(Connection* connection, const protocol::Frame& frame) override;
@@ -76,6 +78,7 @@ class ClientImpl final : public ConnectionListener {
   SessionClock clock_;
   RequestIds ids_;
   std::atomic<uint64_t> next_connection_id_{1};
+  std::atomic<uint64_t> not_owner_replies_{0};
 
   std::mutex connect_mu_;  // held while connecting or closing; before mu_
 

@@ -59,6 +59,7 @@
 #include <vector>
 
 #include "memdb/client_options.h"
+#include "memdb/cluster_info.h"
 #include "memdb/compact_outcome.h"
 #include "memdb/result.h"
 #include "memdb/status.h"
@@ -116,6 +117,10 @@ class Client {
   // for the compaction: follow it with Stats() (compaction_running, compaction_phase,
   // compactions_completed, ...). kNotImplemented from a node that keeps no log.
   Result<CompactOutcome> Compact();
+  // The answering node's view of the cluster (CLUSTER_INFO, admin): its members with their
+  // status, up/down as that node sees them, generation, heartbeat, keys held and ring tokens.
+  // A single node answers with a one-node view.
+  Result<ClusterView> ClusterInfo();
 
   // ---- asynchronous API: many requests in flight on one connection ----
   // The key and value are copied into the request before the call returns.
@@ -127,6 +132,15 @@ class Client {
   std::future<Status> PingAsync();
   std::future<Result<std::vector<std::pair<std::string, uint64_t>>>> StatsAsync();
   std::future<Result<CompactOutcome>> CompactAsync();
+  std::future<Result<ClusterView>> ClusterInfoAsync();
+
+  // ---- cluster routing hint ----
+
+  // How many replies so far carried the NOT_OWNER flag: the node that answered did not own the
+  // key and forwarded the request to its owner (the reply itself is the owner's, and valid).
+  // A caller routing keys by topology (memdb::ClusterClient) refreshes its view when this
+  // grows. Counted before the reply's future is completed.
+  uint64_t not_owner_replies() const;
 
   // ---- session clock ----
 

@@ -32,7 +32,9 @@ enum class Code : uint16_t {
   kShuttingDown = 13,
   kNotImplemented = 14,
   kInternal = 15,
-  kClockSkew = 16,  // request timestamp too far ahead of this node's clock
+  kClockSkew = 16,         // request timestamp too far ahead of this node's clock
+  kPermissionDenied = 17,  // a node-to-node opcode from a session not authenticated as a peer
+  kUnavailable = 18,       // the node that must serve the request is down or unreachable
   // Local only, never on the wire.
   kInvalidArgument = 1000,
   kConnectionFailed = 1001,  // could not connect, or the connection broke

@@ -40,6 +40,10 @@ std::string CodeName(Code code) {
       return "INTERNAL";
     case Code::kClockSkew:
       return "CLOCK_SKEW";
+    case Code::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case Code::kUnavailable:
+      return "UNAVAILABLE";
     case Code::kInvalidArgument:
       return "INVALID_ARGUMENT";
     case Code::kConnectionFailed:

@@ -9,7 +9,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "auth/key_ring.h"
 #include "protocol/frame.h"
 
 namespace memdb {
@@ -29,8 +32,24 @@ struct AuthConfig {
   // key id -> secret: every key in effect, from auth.client_keys and auth.client_keys_file.
   std::map<std::string, std::string> client_keys;
   std::string client_keys_file;  // file of "id:secret" lines that was read; empty = none
-  std::string cluster_key;       // node-to-node secret (used by clustering)
+  std::string cluster_key;       // node-to-node secret: peers authenticate with key id "cluster"
 };
+
+// Clustering (docs/cluster.md). Peers connect to the client port and authenticate with the
+// key id kClusterKeyId and auth.cluster_key.
+struct ClusterConfig {
+  std::string name = "memdb";      // nodes of different clusters ignore each other's gossip
+  std::vector<std::string> seeds;  // "host:port" of nodes to contact at start
+  std::string advertise;           // "host:port" others reach this node at; "" = bind:port
+  uint32_t tokens_per_node = 256;  // first start only
+  uint32_t gossip_interval_ms = 1000;
+  double phi_threshold = 8.0;
+  uint32_t peer_timeout_ms = 2000;
+  uint32_t peer_connect_timeout_ms = 1000;
+};
+
+// The key id a node authenticates with when it connects to a peer; no client key may use it.
+inline constexpr std::string_view kClusterKeyId = auth::kClusterKeyId;
 
 // The operation log (docs/oplog.md). Strings are checked against their allowed values by
 // validation; main turns them into the oplog's enums.
@@ -52,8 +71,9 @@ struct Config {
   ServerConfig server;
   protocol::Limits limits;
   AuthConfig auth;
+  ClusterConfig cluster;
   std::string data_dir = "var/data";
-  uint32_t node_id = 0;  // 0 = derive one at start
+  uint32_t node_id = 0;  // id to use at first start (0 = random); must match the stored identity
   OplogConfig oplog;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::string config_path;         // the file that was loaded, empty if none

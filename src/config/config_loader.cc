@@ -47,6 +47,7 @@ std::string GroupOf(const Setting& setting) {
   if (setting.key.starts_with("server.")) return "Server";
   if (setting.key.starts_with("limits.")) return "Limits";
   if (setting.key.starts_with("auth.")) return "Authentication";
+  if (setting.key.starts_with("cluster.")) return "Cluster";
   if (setting.key.starts_with("oplog.")) return "Operation log";
   if (setting.key.starts_with("log.")) return "Logging";
   return "Node";

@@ -48,6 +48,12 @@ void EmitValue(const Setting& setting, const Config& config, YAML::Emitter* out)
       *out << YAML::EndMap;
       return;
     }
+    case Kind::kStringList: {
+      *out << YAML::Flow << YAML::BeginSeq;
+      for (const std::string& item : *std::get<StringList*>(field)) *out << item;
+      *out << YAML::EndSeq;
+      return;
+    }
   }
 }
 

@@ -62,12 +62,38 @@ const Setting kSettings[] = {
     {"auth.cluster_key", "", Kind::kSecret, 0, 0, "", "SECRET",
      "Secret shared by the nodes of a cluster",
      [](Config* c) -> FieldRef { return &c->auth.cluster_key; }},
+    // ---- cluster ----
+    {"cluster.name", "", Kind::kString, 0, 0, "", "NAME",
+     "Name of the cluster; nodes ignore gossip from a cluster of another name",
+     [](Config* c) -> FieldRef { return &c->cluster.name; }},
+    {"cluster.seeds", "", Kind::kStringList, 0, 0, "", "HOST:PORT,...",
+     "Nodes to contact at start (host:port, comma-separated); empty = a one-node cluster",
+     [](Config* c) -> FieldRef { return &c->cluster.seeds; }},
+    {"cluster.advertise", "", Kind::kString, 0, 0, "", "HOST:PORT",
+     "Address other nodes and clients reach this node at; \"\" = server.bind:server.port",
+     [](Config* c) -> FieldRef { return &c->cluster.advertise; }},
+    {"cluster.tokens_per_node", "", Kind::kUint, 1, 4096, "a token count", "N",
+     "Ring tokens (virtual nodes) chosen at this node's first start; later starts keep theirs",
+     [](Config* c) -> FieldRef { return &c->cluster.tokens_per_node; }},
+    {"cluster.gossip_interval_ms", "", Kind::kUint, 10, 60000, "a duration in milliseconds",
+     "MS", "Time between two gossip rounds",
+     [](Config* c) -> FieldRef { return &c->cluster.gossip_interval_ms; }},
+    {"cluster.phi_threshold", "", Kind::kRatio, 1, 100, "a phi threshold", "PHI",
+     "Failure detector: a peer is down once its suspicion (phi) reaches this",
+     [](Config* c) -> FieldRef { return &c->cluster.phi_threshold; }},
+    {"cluster.peer_timeout_ms", "", Kind::kUint, 1, kU32Max, "a duration in milliseconds", "MS",
+     "A request to another node fails if it is not answered within this",
+     [](Config* c) -> FieldRef { return &c->cluster.peer_timeout_ms; }},
+    {"cluster.peer_connect_timeout_ms", "", Kind::kUint, 1, kU32Max,
+     "a duration in milliseconds", "MS",
+     "Connecting and authenticating to another node must finish within this",
+     [](Config* c) -> FieldRef { return &c->cluster.peer_connect_timeout_ms; }},
     // ---- top level ----
     {"data_dir", "", Kind::kString, 0, 0, "", "PATH",
      "Directory for the operation log and node state",
      [](Config* c) -> FieldRef { return &c->data_dir; }},
     {"node_id", "", Kind::kUint, 0, kU32Max, "a valid node id", "ID",
-     "This node's id in the cluster; 0 = derive one at start",
+     "Id to take at first start (0 = random); later starts must match the stored identity",
      [](Config* c) -> FieldRef { return &c->node_id; }},
     // ---- oplog ----
     {"oplog.enabled", "", Kind::kBool, 0, 0, "", "BOOL",
@@ -112,7 +138,7 @@ const Setting kSettings[] = {
 };
 // clang-format on
 
-constexpr std::string_view kSections[] = {"server", "limits",           "auth",
+constexpr std::string_view kSections[] = {"server", "limits",           "auth", "cluster",
                                           "oplog",  "oplog.compaction", "log"};
 
 bool ParseUint(std::string_view text, uint64_t* out) {
@@ -223,6 +249,8 @@ std::string AllowedValues(const Setting& setting) {
     case Kind::kRatio:
       return std::string(setting.noun) + " (a decimal number, " + std::to_string(setting.min) +
              "-" + std::to_string(setting.max) + ")";
+    case Kind::kStringList:
+      return "a list of strings";
   }
   return "";
 }
@@ -305,6 +333,20 @@ Status Errors::ToStatus() const {
   return Status(Code::kInvalidArgument, std::move(joined));
 }
 
+StringList SplitList(std::string_view text) {
+  StringList items;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (!item.empty()) items.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
 bool ParseBool(std::string_view text, bool* out) {
   std::string lower = Lower(text);
   if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") {
@@ -380,6 +422,9 @@ void ApplyValue(const Setting& setting, const RawValue& value, Config* config, E
     case Kind::kClientKeys:
       *std::get<ClientKeys*>(field) = value.keys;
       return;
+    case Kind::kStringList:
+      *std::get<StringList*>(field) = value.is_list ? value.items : SplitList(value.text);
+      return;
   }
 }
 
@@ -425,6 +470,14 @@ std::string FormatValue(const Setting& setting, const Config& config) {
     case Kind::kClientKeys: {
       size_t n = std::get<ClientKeys*>(field)->size();
       return n == 0 ? "none" : std::to_string(n) + " key(s)";
+    }
+    case Kind::kStringList: {
+      std::string out;
+      for (const std::string& item : *std::get<StringList*>(field)) {
+        if (!out.empty()) out += ",";
+        out += item;
+      }
+      return out;
     }
   }
   return "";

@@ -37,12 +37,14 @@ enum class Kind {
   kClientKeys,  // id -> secret map
   kChoice,      // one of the space-separated words in `noun` (any case; stored lower case)
   kRatio,       // decimal number in [min, max]
+  kStringList,  // YAML sequence of strings; env and flags: comma-separated
 };
 
 using ClientKeys = std::map<std::string, std::string>;
 // Where a setting lives inside Config.
-using FieldRef =
-    std::variant<std::string*, bool*, uint16_t*, uint32_t*, uint64_t*, double*, ClientKeys*>;
+using StringList = std::vector<std::string>;
+using FieldRef = std::variant<std::string*, bool*, uint16_t*, uint32_t*, uint64_t*, double*,
+                              ClientKeys*, StringList*>;
 
 struct Setting {
   std::string_view key;    // YAML path: "server.port"
@@ -64,7 +66,8 @@ inline constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "
 std::span<const Setting> AllSettings();
 // nullptr when `key` is not a setting.
 const Setting* FindSetting(std::string_view key);
-// True for "server", "limits", "auth", "oplog", "oplog.compaction", "log": YAML mappings that
+// True for "server", "limits", "auth", "cluster", "oplog", "oplog.compaction", "log": YAML
+// mappings that
 // hold settings.
 bool IsSection(std::string_view key);
 std::span<const std::string_view> AllSections();
@@ -74,8 +77,10 @@ std::string EnvName(const Setting& setting);   // "MEMDB_SERVER_PORT"
 
 // One value for one setting as a source gave it, before it is parsed.
 struct RawValue {
-  std::string text;    // every kind but kClientKeys
-  ClientKeys keys;     // kClientKeys: already split and checked by the source
+  std::string text;      // every kind but kClientKeys (kStringList: comma-separated)
+  ClientKeys keys;       // kClientKeys: already split and checked by the source
+  bool is_list = false;  // kStringList from a YAML sequence: `items`, not `text`
+  StringList items;
   std::string origin;  // for messages: "flag --server-port", "env MEMDB_SERVER_PORT", "f.yaml:3"
 };
 // One source's values, by setting key. Sources are applied in order of precedence.
@@ -106,7 +111,7 @@ void ApplyValue(const Setting& setting, const RawValue& value, Config* config, E
 void CheckTableValue(const Setting& setting, const Config& config, Errors* errors);
 
 // The value as YAML-ish text for --help and RenderConfig. Secrets come out as kRedacted when
-// set, "" when empty; client keys as a count.
+// set, "" when empty; client keys as a count; string lists comma-separated.
 std::string FormatValue(const Setting& setting, const Config& config);
 
 // `value` in double quotes for an error message: escaped, cut to 64 characters.
@@ -114,6 +119,10 @@ std::string Quote(std::string_view value);
 
 // " (did you mean \"x\"?)" for the candidate closest to `name`, or "" when none is close.
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
+
+// "a, b,,c" -> {"a", "b", "c"}: entries separated by ',', whitespace around them trimmed,
+// empty ones skipped.
+StringList SplitList(std::string_view text);
 
 // "yes"/"no"/... -> bool. False when `text` is not a boolean.
 bool ParseBool(std::string_view text, bool* out);

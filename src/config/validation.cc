@@ -3,6 +3,7 @@
 #include <string>
 
 #include "config/client_keys.h"
+#include "config/host_port.h"
 #include "config/settings.h"
 #include "oplog/record.h"
 
@@ -31,6 +32,13 @@ void CheckAuth(const AuthConfig& auth, config::Errors* errors) {
                   "; the id is not shown in case it is a secret)");
       continue;
     }
+    if (id == kClusterKeyId) {
+      errors->Add(
+          "auth.client_keys[cluster]: the key id \"cluster\" is reserved for the nodes "
+          "of the cluster (they authenticate with it and auth.cluster_key); give this "
+          "client key another id");
+      continue;
+    }
     config::CheckSecret("auth.client_keys[" + id + "]", secret, "", errors);
   }
   if (!auth.cluster_key.empty())
@@ -41,6 +49,45 @@ void CheckAuth(const AuthConfig& auth, config::Errors* errors) {
         "add a key (auth.client_keys, auth.client_keys_file, --auth-client-key ID:SECRET or "
         "MEMDB_AUTH_CLIENT_KEYS=id:secret) or set auth.enabled=false explicitly "
         "(--auth-enabled=false, MEMDB_AUTH_ENABLED=false)");
+  }
+}
+
+constexpr char kHostPortRule[] =
+    "host:port (a host name or IP address, [v6] in brackets; port 1-65535)";
+
+void CheckCluster(const Config& config, config::Errors* errors) {
+  const ClusterConfig& cluster = config.cluster;
+  if (cluster.name.empty() || cluster.name.size() > 256) {
+    errors->Add("cluster.name: " + config::Quote(cluster.name) +
+                " is not a cluster name (1-256 characters)");
+  }
+  HostPort parsed;
+  for (const std::string& seed : cluster.seeds) {
+    if (!ParseHostPort(seed, &parsed)) {
+      errors->Add("cluster.seeds: " + config::Quote(seed) + " is not " + kHostPortRule);
+    }
+  }
+  if (!cluster.advertise.empty()) {
+    if (!ParseHostPort(cluster.advertise, &parsed)) {
+      errors->Add("cluster.advertise: " + config::Quote(cluster.advertise) + " is not " +
+                  kHostPortRule);
+    } else if (IsWildcardAddress(parsed.host)) {
+      errors->Add("cluster.advertise: " + config::Quote(cluster.advertise) +
+                  " is a wildcard address that other nodes cannot connect to; give this node's "
+                  "reachable address");
+    }
+  } else if (IsWildcardAddress(config.server.bind)) {
+    errors->Add("cluster.advertise must be set when server.bind is " +
+                config::Quote(config.server.bind) +
+                " (a wildcard): other nodes and clients need an address they can reach this "
+                "node at, e.g. cluster.advertise: 10.0.0.5:" +
+                std::to_string(config.server.port));
+  }
+  if (!cluster.seeds.empty() && config.auth.enabled && config.auth.cluster_key.empty()) {
+    errors->Add(
+        "cluster.seeds is set but auth.cluster_key is not: nodes authenticate to each other "
+        "with the cluster key; set the same auth.cluster_key on every node "
+        "(MEMDB_AUTH_CLUSTER_KEY)");
   }
 }
 
@@ -75,6 +122,7 @@ Status ValidateConfig(const Config& config) {
   CheckLimits(config.limits, &errors);
   CheckOplog(config, &errors);
   CheckAuth(config.auth, &errors);
+  CheckCluster(config, &errors);
   return errors.ToStatus();
 }
 

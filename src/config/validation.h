@@ -14,7 +14,11 @@ namespace memdb {
 //     server.handshake_timeout_ms >= 1, server.max_output_buffer_bytes >= 1, limits.* >= 1);
 //   - limits.max_frame_bytes >= limits.max_key_bytes + limits.max_value_bytes + 64;
 //   - server.bind and data_dir not empty; log.level a known level;
-//   - client key ids and secrets well formed; cluster_key, when set, well formed;
+//   - client key ids and secrets well formed (the id "cluster" is reserved for peers);
+//     cluster_key, when set, well formed;
+//   - cluster.seeds and cluster.advertise of the form host:port; cluster.advertise required
+//     when server.bind is a wildcard (0.0.0.0, ::); seeds with auth enabled need
+//     auth.cluster_key;
 //   - auth.enabled with no client key is refused (the server cannot accept anyone);
 //   - with oplog.enabled, the largest key + value must fit one log record (64 MiB);
 //     oplog.fsync and oplog.recovery_mode must be one of their words.

@@ -81,6 +81,17 @@ class Reader {
     raw.origin = Where(line);
     if (setting.kind == Kind::kClientKeys) {
       if (!ReadClientKeys(value, &raw.keys)) return;
+    } else if (setting.kind == Kind::kStringList && value.IsSequence()) {
+      raw.is_list = true;
+      for (const auto& item : value) {
+        if (!item.IsScalar()) {
+          errors_->Add(std::string(setting.key) + ": expected a list of strings, got an entry " +
+                       "that is " + ShapeName(item) + " (from " + Where(item.Mark().line + 1) +
+                       ")");
+          return;
+        }
+        raw.items.push_back(item.Scalar());
+      }
     } else if (value.IsScalar()) {
       raw.text = value.Scalar();
     } else if (value.IsNull()) {
@@ -147,7 +158,7 @@ Layer ParseYamlConfig(std::string_view text, std::string_view path, Errors* erro
   if (!root.IsMap()) {
     errors->Add(std::string(path) +
                 ": expected a mapping of settings at the top level (server:, limits:, auth:, "
-                "data_dir:, node_id:, oplog:, log:)");
+                "cluster:, data_dir:, node_id:, oplog:, log:)");
     return layer;
   }
   Reader(path, &layer, errors).ReadMapping(root, "");

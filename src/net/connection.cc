@@ -35,6 +35,10 @@ void Connection::Start(uint64_t now_ms) {
   started_ms_ = now_ms;
   last_activity_ms_ = now_ms;
   spdlog::debug("conn {} from {}: open", id_, peer_);
+  // A forwarded request's reply arrived (reply_buffer.h): write what is now in order.
+  out_.SetOnFilled([weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->MaybeWrite();
+  });
   DoRead();
 }
 
@@ -126,7 +130,11 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
     }
   }
   if (session_.closing()) {
-    spdlog::info("conn {} from {}: closing: {}", id_, peer_, session_.close_reason());
+    if (session_.peer_auth_failed()) {
+      spdlog::warn("conn {} from {}: refused: {}", id_, peer_, session_.close_reason());
+    } else {
+      spdlog::info("conn {} from {}: closing: {}", id_, peer_, session_.close_reason());
+    }
     draining_ = true;
   }
   MaybeWrite();
@@ -135,14 +143,20 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
 
 void Connection::MaybeWrite() {
   if (writing_ || closed_) return;
+  // Releasable() also splices in forwarded replies that arrived (reply_buffer.h).
+  size_t releasable = out_.size();
+  if (oplog_ != nullptr || out_.has_deferred()) {
+    releasable = out_.Releasable(oplog_ != nullptr ? oplog_->acked_lsn() : ~oplog::Lsn{0});
+  }
   if (out_.empty()) {
-    if (draining_) Close(session_.closing() ? session_.close_reason() : "server shutting down");
+    if (draining_ && !out_.has_deferred()) {
+      Close(session_.closing() ? session_.close_reason() : "server shutting down");
+    }
     return;
   }
-  const size_t releasable = oplog_ == nullptr ? out_.size() : out_.Releasable(oplog_->acked_lsn());
-  if (releasable < out_.size()) {
+  if (oplog_ != nullptr && releasable < out_.size()) {
     const uint64_t blocking = out_.blocking_lsn();
-    if (blocking != waiting_lsn_) {
+    if (blocking != 0 && blocking != waiting_lsn_) {
       waiting_lsn_ = blocking;
       oplog_->WaitFor(blocking, shared_from_this());
       if (closed_) return;  // the log has failed

@@ -28,20 +28,34 @@ std::chrono::milliseconds SweepInterval(const ServerConfig& c) {
 
 }  // namespace
 
-Server::Server(const ServerConfig& config, Node* node, FileSystem* fs,
-               OplogRuntimeOptions oplog_options)
+Server::Server(const ServerConfig& config)
     : config_(config),
-      node_(node),
       acceptor_(io_),
       signals_(io_, SIGINT, SIGTERM),
       sweep_timer_(io_),
-      grace_timer_(io_) {
+      grace_timer_(io_),
+      gossip_timer_(io_) {}
+
+Server::Server(const ServerConfig& config, Node* node, FileSystem* fs,
+               OplogRuntimeOptions oplog_options)
+    : Server(config) {
+  AttachNode(node, fs, oplog_options);
+}
+
+void Server::AttachNode(Node* node, FileSystem* fs, OplogRuntimeOptions oplog_options) {
+  node_ = node;
   if (node_->oplog() != nullptr) {
     oplog_ = std::make_unique<OplogRuntime>(io_, node_, fs, oplog_options);
   }
 }
 
 Server::~Server() = default;
+
+void Server::AttachCluster(cluster::GossipDriver* driver, PeerPool* pool, uint32_t interval_ms) {
+  cluster_ = driver;
+  peer_pool_ = pool;
+  gossip_interval_ms_ = interval_ms;
+}
 
 Status Server::Listen() {
   asio::error_code ec;
@@ -81,6 +95,7 @@ void Server::Run() {
   }
   DoAccept();
   ArmSweep();
+  if (cluster_ != nullptr) ArmGossip(std::chrono::milliseconds(0));
   io_.run();
 }
 
@@ -161,6 +176,76 @@ void Server::Sweep() {
   }
 }
 
+// ---- gossip -------------------------------------------------------------------------------
+
+void Server::ArmGossip(std::chrono::milliseconds delay) {
+  gossip_timer_.expires_after(delay);
+  gossip_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec || shutting_down_) return;
+    node_->OnGossipTimer();
+    LogMemberEvents();
+    ArmGossip(std::chrono::milliseconds(gossip_interval_ms_));
+  });
+}
+
+void Server::LogMemberEvents() {
+  cluster::Membership& membership = cluster_->membership();
+  const cluster::Gossiper& gossiper = membership.gossiper();
+  for (const cluster::MemberEvent& event : membership.gossiper().TakeEvents()) {
+    const cluster::MemberState* member = gossiper.Find(event.node);
+    const std::string address = member ? member->address.value : std::string("?");
+    switch (event.kind) {
+      case cluster::MemberEventKind::kUp:
+        spdlog::info("node {} ({}) is UP", event.node, address);
+        break;
+      case cluster::MemberEventKind::kDown:
+        spdlog::info("node {} ({}) is DOWN", event.node, address);
+        break;
+      case cluster::MemberEventKind::kDiscovered:
+        spdlog::info("node {} ({}) discovered: generation {}, status {}, {} tokens", event.node,
+                     address, member ? member->generation : 0,
+                     member ? cluster::MemberStatusName(member->status.value) : "?",
+                     member ? member->tokens.value.size() : 0);
+        break;
+      case cluster::MemberEventKind::kRestarted:
+        spdlog::info("node {} ({}) restarted: generation {}", event.node, address,
+                     member ? member->generation : 0);
+        break;
+      case cluster::MemberEventKind::kStatusChanged:
+        spdlog::info("node {} ({}){} is now {}", event.node, address,
+                     event.node == gossiper.self_id() ? " (this node)" : "",
+                     member ? cluster::MemberStatusName(member->status.value) : "?");
+        break;
+      case cluster::MemberEventKind::kTokensChanged:
+        spdlog::info("node {} ({}){} has {} tokens", event.node, address,
+                     event.node == gossiper.self_id() ? " (this node)" : "",
+                     member ? member->tokens.value.size() : 0);
+        break;
+    }
+  }
+  const cluster::GossipCounters& counters = cluster_->counters();
+  if (counters.foreign_cluster > logged_foreign_cluster_) {
+    spdlog::warn("ignored {} gossip message(s) from nodes of another cluster (cluster.name is {})",
+                 counters.foreign_cluster - logged_foreign_cluster_,
+                 gossiper.options().cluster_name);
+    logged_foreign_cluster_ = counters.foreign_cluster;
+  }
+  if (counters.bad_messages > logged_bad_messages_) {
+    spdlog::warn("{} gossip message(s) did not decode (answered BAD_REQUEST / dropped)",
+                 counters.bad_messages - logged_bad_messages_);
+    logged_bad_messages_ = counters.bad_messages;
+  }
+  const std::string& save_error = membership.last_save_error().message();
+  if (save_error != logged_save_error_) {
+    if (!save_error.empty()) {
+      spdlog::warn("cannot save the cluster membership (retried every round): {}", save_error);
+    }
+    logged_save_error_ = save_error;
+  }
+}
+
+// ---- shutdown -----------------------------------------------------------------------------
+
 void Server::BeginShutdown(const char* why) {
   if (shutting_down_) return;
   shutting_down_ = true;
@@ -169,6 +254,13 @@ void Server::BeginShutdown(const char* why) {
   acceptor_.close(ignored);
   sweep_timer_.cancel();
   signals_.cancel();
+  if (cluster_ != nullptr) {
+    gossip_timer_.cancel();
+    if (peer_pool_ != nullptr) peer_pool_->Shutdown();
+    if (Status s = cluster_->membership().SaveIfChanged(); !s.ok()) {
+      spdlog::error("cannot save the cluster membership: {}", s.message());
+    }
+  }
   grace_timer_.expires_after(std::chrono::milliseconds(config_.shutdown_grace_ms));
   grace_timer_.async_wait([this](const asio::error_code& ec) {
     if (ec) return;

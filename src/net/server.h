@@ -13,18 +13,28 @@
 // them), close it; connections still busy after `shutdown_grace_ms` are closed anyway. Then
 // the log is flushed and fsynced — everything appended, whatever oplog.fsync says — and its
 // threads are joined. Run() then returns; exit_code() is 0, or 1 if the log failed.
+//
+// With a cluster (AttachCluster), a timer runs a gossip round every gossip interval (the first
+// one at once, so the seeds hear from a new node without delay) through Node::OnGossipTimer,
+// and logs the membership events each round produces at info ("node 1234 (127.0.0.1:7001) is
+// DOWN"). Shutdown stops the timer, shuts the PeerPool down (pending peer requests fail with
+// SHUTTING_DOWN) and saves the membership if it changed.
 #ifndef MEMDB_NET_SERVER_H_
 #define MEMDB_NET_SERVER_H_
 
 #include <asio.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 
+#include "cluster/gossip_driver.h"
 #include "common/file_system.h"
 #include "config/config.h"
 #include "memdb/status.h"
 #include "net/oplog_runtime.h"
+#include "net/peer_pool.h"
 #include "node/node.h"
 
 namespace memdb::net {
@@ -37,9 +47,20 @@ class Server {
   // outlive the server.
   Server(const ServerConfig& config, Node* node, FileSystem* fs = nullptr,
          OplogRuntimeOptions oplog_options = {});
+  // Two-phase start, for a daemon that must know its bound port before it builds its node
+  // (cluster.advertise defaults to the bound address): Server(config), Listen(), then
+  // AttachNode() before Run().
+  explicit Server(const ServerConfig& config);
+  void AttachNode(Node* node, FileSystem* fs = nullptr, OplogRuntimeOptions oplog_options = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+
+  // The loop's io_context, for the PeerPool. Valid as long as the server.
+  asio::io_context& io() { return io_; }
+  // Before Run(): gossip through `driver` (attached to the node too) every `interval_ms`;
+  // `pool` is the driver's transport. Both must outlive the server's Run().
+  void AttachCluster(cluster::GossipDriver* driver, PeerPool* pool, uint32_t interval_ms);
 
   // Binds and listens. Errors: kIoError naming the address (e.g. port in use).
   Status Listen();
@@ -60,16 +81,25 @@ class Server {
   void Reject(asio::ip::tcp::socket socket);
   void ArmSweep();
   void Sweep();
+  void ArmGossip(std::chrono::milliseconds delay);
+  void LogMemberEvents();
   void BeginShutdown(const char* why);
   void MaybeFinishShutdown();
 
   const ServerConfig& config_;
-  Node* node_;
+  Node* node_ = nullptr;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer sweep_timer_;
   asio::steady_timer grace_timer_;
+  asio::steady_timer gossip_timer_;
+  cluster::GossipDriver* cluster_ = nullptr;
+  PeerPool* peer_pool_ = nullptr;
+  uint32_t gossip_interval_ms_ = 1000;
+  std::string logged_save_error_;
+  uint64_t logged_foreign_cluster_ = 0;
+  uint64_t logged_bad_messages_ = 0;
   uint16_t port_ = 0;
   uint64_t next_connection_id_ = 1;
   bool shutting_down_ = false;

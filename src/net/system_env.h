@@ -14,6 +14,14 @@ class SystemClock final : public PhysicalClock {
   uint64_t NowMillis() override;
 };
 
+// Monotonic time (CLOCK_MONOTONIC via std::chrono::steady_clock), in milliseconds since an
+// arbitrary origin: never jumps, for durations (the gossip driver's failure detector). Not
+// wall-clock time, despite the PhysicalClock interface.
+class SteadyClock final : public PhysicalClock {
+ public:
+  uint64_t NowMillis() override;
+};
+
 // OpenSSL's CSPRNG: nonces must be unpredictable. Aborts if the CSPRNG fails.
 class SecureRandom final : public Random {
  public:

@@ -3,6 +3,8 @@
 #include <cassert>
 #include <utility>
 
+#include "node/cluster_handlers.h"
+
 namespace memdb {
 
 using protocol::Frame;
@@ -100,7 +102,9 @@ std::vector<protocol::Stat> Node::Stats() const {
       {"connections_accepted", server_counters_.connections_accepted},
       {"connections_rejected", server_counters_.connections_rejected},
       {"auth_failures", server_counters_.auth_failures},
+      {"peer_auth_failures", server_counters_.peer_auth_failures},
   };
+  AppendClusterStats(*this, &stats);
   if (!oplog_) return stats;
   const oplog::SegmentSet segments = oplog_->Segments();
   const OplogCounters& c = oplog_counters_;
@@ -144,10 +148,27 @@ void Node::AttachOplog(std::unique_ptr<oplog::OplogWriter> writer, MaintenanceOp
 }
 
 // ============================================================================================
+// The cluster
+// ============================================================================================
+
+void Node::AttachCluster(cluster::GossipDriver* driver, PhysicalClock* monotonic) {
+  assert(cluster_ == nullptr && driver != nullptr && monotonic != nullptr);
+  cluster_ = driver;
+  monotonic_ = monotonic;
+}
+
+void Node::OnGossipTimer() {
+  if (cluster_ == nullptr) return;
+  const StoreStats& s = store_.stats();
+  cluster_->membership().gossiper().SetKeysHeld(s.entries - s.tombstones);
+  cluster_->OnTimer();
+}
+
+// ============================================================================================
 // Request handling
 // ============================================================================================
 
-oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out) {
+oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) {
   const auto& h = frame.header;
   ++requests_;
   if (Status skew = clock_.Observe(h.timestamp); !skew.ok()) {
@@ -227,6 +248,34 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out) {
       }
       break;
     }
+    case Opcode::kForward: {
+      // A key request another node routed here: always served locally (never forwarded
+      // again), its reply sent back under FORWARD's opcode.
+      if (!peer && options_.auth_enabled) {
+        status = Status(Code::kPermissionDenied,
+                        "FORWARD is for the nodes of the cluster only (authenticate with the "
+                        "cluster key)");
+        break;
+      }
+      uint8_t inner_opcode = 0;
+      std::string_view inner_body;
+      if (status = ParseForwardBody(frame.body, &inner_opcode, &inner_body); status.ok()) {
+        Frame inner = frame;
+        inner.header.opcode = inner_opcode;
+        inner.body = inner_body;
+        const size_t start = out->size();
+        --requests_;  // counted once, by the inner request
+        const oplog::Lsn lsn = HandleRequest(inner, out, peer);
+        (*out)[start + 3] = static_cast<char>(Opcode::kForward);  // the header's opcode byte
+        return lsn;
+      }
+      break;
+    }
+    case Opcode::kGossipSyn:
+    case Opcode::kGossipAck2:
+    case Opcode::kClusterInfo:
+      if (status = HandleClusterRequest(*this, frame, peer, out); status.ok()) return 0;
+      break;
     case Opcode::kHello:
     case Opcode::kAuth:
       status = Status(Code::kProtocolViolation, "handshake already completed");
@@ -240,6 +289,55 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out) {
   ++request_errors_;
   protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), status.code(),
                                 status.message());
+  return 0;
+}
+
+// ============================================================================================
+// Routing (router.h)
+
+void Node::EnableRouting(cluster::PeerTransport* transport) {
+  if (cluster_ == nullptr) return;
+  router_ = std::make_unique<Router>(&cluster_->membership().gossiper(), transport, &clock_);
+}
+
+oplog::Lsn Node::HandleRequest(const Frame& frame, ReplyBuffer* replies, bool peer) {
+  const auto& h = frame.header;
+  std::string* out = replies->bytes();
+  if (!router_) return HandleRequest(frame, out, peer);
+  std::string_view key;
+  bool parsed = false;
+  switch (static_cast<Opcode>(h.opcode)) {
+    case Opcode::kGet:
+    case Opcode::kDel:
+    case Opcode::kContains:
+      parsed = protocol::ParseKeyRequest(frame.body, options_.limits, &key).ok();
+      break;
+    case Opcode::kSet: {
+      protocol::SetRequest set;
+      parsed = protocol::ParseSetRequest(frame.body, options_.limits, &set).ok();
+      key = set.key;
+      break;
+    }
+    default:
+      break;
+  }
+  // Not a key request, or a malformed one (answered here with the parse error).
+  if (!parsed) return HandleRequest(frame, out, peer);
+  const Router::Route route = router_->RouteKey(key);
+  if (route.kind == Router::Route::Kind::kLocal) return HandleRequest(frame, out, peer);
+  ++requests_;
+  if (Status skew = clock_.Observe(h.timestamp); !skew.ok()) {
+    ++request_errors_;
+    protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), skew.code(),
+                                  skew.message());
+    return 0;
+  }
+  if (route.kind == Router::Route::Kind::kUnavailable) {
+    ++request_errors_;
+    router_->AppendOwnerDown(route, frame, out);
+    return 0;
+  }
+  router_->Forward(route, frame, /*from_client=*/!peer, replies->Defer());
   return 0;
 }
 

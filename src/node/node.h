@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "auth/key_ring.h"
+#include "cluster/gossip_driver.h"
 #include "cluster/hlc.h"
 #include "common/clock.h"
 #include "common/file_system.h"
@@ -33,6 +34,8 @@
 #include "memdb/result.h"
 #include "memdb/version.h"
 #include "node/oplog_maintenance.h"
+#include "node/reply_buffer.h"
+#include "node/router.h"
 #include "oplog/oplog_writer.h"
 #include "oplog/recovery.h"
 #include "protocol/frame.h"
@@ -48,6 +51,7 @@ struct ServerCounters {
   uint64_t connections_accepted = 0;
   uint64_t connections_rejected = 0;  // over server.max_connections
   uint64_t auth_failures = 0;
+  uint64_t peer_auth_failures = 0;  // of which claimed the peer role (key id "cluster")
 };
 
 // Counters of the operation log that only the runtime knows (flushes, recovery); it keeps
@@ -88,6 +92,21 @@ class Node {
   OplogMaintenance* maintenance() { return maintenance_.get(); }
   OplogCounters& oplog_counters() { return oplog_counters_; }
 
+  // ---- the cluster (optional) ----
+  // From now on gossip requests go to `driver`, CLUSTER_INFO and STATS report its membership
+  // as of `monotonic` (the driver's steady clock). Without a cluster (unit tests) CLUSTER_INFO
+  // answers a one-node view and the node-to-node opcodes NOT_IMPLEMENTED. Once; both must
+  // outlive the node.
+  void AttachCluster(cluster::GossipDriver* driver, PhysicalClock* monotonic);
+  cluster::GossipDriver* cluster() const { return cluster_; }
+  PhysicalClock* monotonic() const { return monotonic_; }
+  // Every gossip interval (the runtime's timer): publishes the key count, runs a round.
+  void OnGossipTimer();
+  // After AttachCluster: key requests for keys another node owns are forwarded to it through
+  // `transport` (router.h). Without it every key is served here. Once; must outlive the node.
+  void EnableRouting(cluster::PeerTransport* transport);
+  const Router* router() const { return router_.get(); }
+
   // ---- operations: act on the store, stamp with the clock, log ----
   // Views in the result are valid until the next mutation of the store.
   protocol::GetResult Get(std::string_view key) const;
@@ -118,7 +137,14 @@ class Node {
   // the Session owns): observes the request timestamp, runs the operation, appends exactly one
   // reply frame (a response or an error response) to `out`. Returns the LSN the reply must
   // wait for (0: none): UnackedLsn() for GET, SET, DEL and CONTAINS answered with success.
-  oplog::Lsn HandleRequest(const protocol::Frame& frame, std::string* out);
+  // `peer`: the session authenticated with the cluster key; the node-to-node opcodes
+  // (0x50-0x7F) from any other session get PERMISSION_DENIED (unless auth is disabled).
+  oplog::Lsn HandleRequest(const protocol::Frame& frame, std::string* out, bool peer = false);
+  // The same, routing key requests (EnableRouting): GET, SET, DEL and CONTAINS for a key
+  // another node owns are forwarded and their reply is deferred in `replies` (filled when the
+  // owner answers); an owner that is down is answered UNAVAILABLE at once. Everything else, and
+  // FORWARD from a peer (always served here), goes to the overload above.
+  oplog::Lsn HandleRequest(const protocol::Frame& frame, ReplyBuffer* replies, bool peer);
 
   const NodeOptions& options() const { return options_; }
   const auth::KeyRing& keys() const { return keys_; }
@@ -142,6 +168,9 @@ class Node {
   ServerCounters server_counters_;
   std::unique_ptr<oplog::OplogWriter> oplog_;
   std::unique_ptr<OplogMaintenance> maintenance_;
+  cluster::GossipDriver* cluster_ = nullptr;
+  std::unique_ptr<Router> router_;
+  PhysicalClock* monotonic_ = nullptr;
   OplogCounters oplog_counters_;
   uint64_t requests_ = 0;
   uint64_t request_errors_ = 0;

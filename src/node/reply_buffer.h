@@ -16,6 +16,13 @@
 // Without an operation log no barrier is ever recorded and the whole buffer is releasable:
 // the cost is one empty-deque check per write.
 //
+// Deferred replies. A request this node forwards to another (the key's owner) is answered
+// later: Defer() reserves the reply's place in the stream and returns a DeferredReply handle.
+// Everything appended after the place waits until the handle is filled, so replies still
+// leave in request order; the filled bytes are spliced in at their place. The handle may
+// outlive the buffer (the connection closed meanwhile): filling it then does nothing.
+// SetOnFilled() tells the runtime when to try writing again.
+//
 // Threading: owned by one connection on the node's event-loop thread.
 #ifndef MEMDB_NODE_REPLY_BUFFER_H_
 #define MEMDB_NODE_REPLY_BUFFER_H_
@@ -23,11 +30,47 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 
 #include "oplog/oplog_writer.h"
 
 namespace memdb {
+
+namespace internal {
+// The deferred replies of one ReplyBuffer, shared with their handles (weakly).
+struct DeferredSlots {
+  uint64_t next_id = 1;
+  std::set<uint64_t> waiting;              // reserved, not filled yet
+  std::map<uint64_t, std::string> filled;  // id -> reply frame, not yet spliced in
+  std::function<void()> on_filled;
+};
+}  // namespace internal
+
+// A reply whose place in a connection's reply stream is reserved (ReplyBuffer::Defer).
+class DeferredReply {
+ public:
+  DeferredReply() = default;
+  // Fills the place with one complete reply frame; the first call (through any copy of the
+  // handle) wins, later ones and calls after the buffer is gone do nothing. Runs the buffer's
+  // on-filled callback.
+  void Fill(std::string frame);
+  bool pending() const {
+    auto slots = slots_.lock();
+    return slots && slots->waiting.count(id_) != 0;
+  }
+
+ private:
+  friend class ReplyBuffer;
+  DeferredReply(std::weak_ptr<internal::DeferredSlots> slots, uint64_t id)
+      : slots_(std::move(slots)), id_(id) {}
+
+  std::weak_ptr<internal::DeferredSlots> slots_;
+  uint64_t id_ = 0;
+};
 
 class ReplyBuffer {
  public:
@@ -41,8 +84,18 @@ class ReplyBuffer {
   // `lsn` 0 is no barrier.
   void HoldFrom(size_t from, oplog::Lsn lsn);
 
-  // Bytes at the front that may be sent now that the log has acknowledged `acked_lsn`; drops
-  // the barriers that are satisfied.
+  // Reserves the place of a reply produced later, at the current end of the buffer.
+  DeferredReply Defer();
+  // Called whenever a deferred reply is filled (on the loop thread, from Fill).
+  void SetOnFilled(std::function<void()> on_filled) { slots_->on_filled = std::move(on_filled); }
+  // Deferred replies not yet filled.
+  size_t deferred_count() const { return slots_->waiting.size(); }
+  // Deferred replies not yet spliced in (filled or not): Releasable() must run before writing.
+  bool has_deferred() const { return !deferred_.empty(); }
+
+  // Bytes at the front that may be sent now that the log has acknowledged `acked_lsn`: up to
+  // the first unsatisfied barrier or unfilled deferred reply. Splices in filled deferred
+  // replies and drops the barriers that are satisfied.
   size_t Releasable(oplog::Lsn acked_lsn);
 
   // Moves the first `n` bytes (n <= Releasable()) into `*out`, replacing its content.
@@ -58,9 +111,19 @@ class ReplyBuffer {
     oplog::Lsn lsn;
   };
 
+  struct Place {
+    uint64_t offset;  // stream offset where the deferred reply goes
+    uint64_t id;
+  };
+
+  // Moves filled deferred replies into bytes_, shifting what follows them.
+  void SpliceFilled();
+
   std::string bytes_;
   uint64_t base_ = 0;  // stream offset of bytes_[0]
   std::deque<Barrier> barriers_;
+  std::deque<Place> deferred_;  // in stream order
+  std::shared_ptr<internal::DeferredSlots> slots_ = std::make_shared<internal::DeferredSlots>();
 };
 
 }  // namespace memdb

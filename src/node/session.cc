@@ -61,7 +61,7 @@ size_t Session::Consume(std::string_view input, ReplyBuffer* reply_buffer) {
         ++requests_handled_;
         {
           const size_t reply_start = out->size();
-          reply_buffer->HoldFrom(reply_start, node_->HandleRequest(frame, out));
+          reply_buffer->HoldFrom(reply_start, node_->HandleRequest(frame, reply_buffer, peer_));
         }
         break;
       case State::kAwaitHello:
@@ -126,13 +126,26 @@ void Session::HandleAuth(const Frame& frame, std::string* out) {
     Fail(frame.header.opcode, frame.header.request_id, s, out);
     return;
   }
-  if (node_->options().auth_enabled && !node_->keys().Verify(auth.key_id, nonce_, auth.mac)) {
+  const bool claims_peer = auth.key_id == auth::kClusterKeyId;
+  auth::Role role = claims_peer ? auth::Role::kPeer : auth::Role::kClient;
+  if (node_->options().auth_enabled) {
+    role = node_->keys().Authenticate(auth.key_id, nonce_, auth.mac);
+  }
+  if (role == auth::Role::kNone) {
     // One message for unknown id and wrong MAC: do not reveal which ids exist.
     ++node_->server_counters().auth_failures;
+    if (claims_peer) ++node_->server_counters().peer_auth_failures;
     Fail(frame.header.opcode, frame.header.request_id,
          Status(Code::kAuthFailed, "authentication failed"), out);
+    if (claims_peer) {
+      peer_auth_failed_ = true;
+      close_reason_ =
+          "a node failed to authenticate with the cluster key (its auth.cluster_key differs "
+          "from ours, or it is not a node of this cluster)";
+    }
     return;
   }
+  peer_ = role == auth::Role::kPeer;
   key_id_.assign(auth.key_id);
   nonce_.clear();  // single use
   state_ = State::kReady;

@@ -8,8 +8,15 @@
 // timer: handshake and idle timeouts are the runtime's, which can ask `authenticated()`.
 //
 // Before AUTH succeeds only HELLO and AUTH are accepted; anything else gets AUTH_REQUIRED and
-// the session closes. Once `closing()` is true the runtime must flush `out` and close; further
-// input is ignored.
+// the session closes.
+//
+// Roles: AUTH with a client key makes a client session; AUTH with the key id "cluster" and the
+// cluster secret (auth::KeyRing) makes a peer session — another node of the cluster, the only
+// kind allowed the node-to-node opcodes (the Node refuses them to clients with
+// PERMISSION_DENIED). A failed AUTH closes the session either way; close_reason() then says
+// whether it claimed to be a peer, so the runtime can log it (never the secret).
+//
+// Once `closing()` is true the runtime must flush `out` and close; further input is ignored.
 //
 // Threading: the node's event-loop thread.
 #ifndef MEMDB_NODE_SESSION_H_
@@ -48,6 +55,10 @@ class Session {
   const std::string& close_reason() const { return close_reason_; }
   const std::string& client_name() const { return client_name_; }
   const std::string& key_id() const { return key_id_; }
+  // Authenticated with the cluster key: another node.
+  bool is_peer() const { return peer_; }
+  // AUTH with the key id "cluster" failed: a node with another cluster key (or an impostor).
+  bool peer_auth_failed() const { return peer_auth_failed_; }
   uint64_t requests_handled() const { return requests_handled_; }
 
  private:
@@ -61,6 +72,8 @@ class Session {
   std::string nonce_;
   std::string client_name_;
   std::string key_id_;
+  bool peer_ = false;
+  bool peer_auth_failed_ = false;
   std::string close_reason_;
   size_t bytes_needed_ = protocol::kHeaderSize;
   uint64_t requests_handled_ = 0;

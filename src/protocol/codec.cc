@@ -40,6 +40,8 @@ inline const HeaderError* CheckHeaderBytes(const char* p, size_t n, const Limits
   static constexpr HeaderError kUnexpectedRequest{Code::kBadFrame,
                                                   "request frame where a response was expected"};
   static constexpr HeaderError kRequestStatus{Code::kBadFrame, "non-zero status in a request"};
+  static constexpr HeaderError kRequestNotOwner{Code::kBadFrame,
+                                                "NOT_OWNER flag on a request (responses only)"};
   static constexpr HeaderError kNotWireCode{Code::kBadFrame,
                                             "response status is not a wire status code"};
   static constexpr HeaderError kTooLarge{Code::kFrameTooLarge,
@@ -56,6 +58,7 @@ inline const HeaderError* CheckHeaderBytes(const char* p, size_t n, const Limits
     if (is_response != expect_response) {
       return expect_response ? &kUnexpectedRequest : &kUnexpectedResponse;
     }
+    if (!is_response && (flags & kFlagNotOwner) != 0) return &kRequestNotOwner;
   }
   if (n >= kOffStatus + 2) {
     const uint16_t status = DecodeU16(p + kOffStatus);

@@ -50,7 +50,7 @@ struct DecodeResult {
 // Request-side checks (used by the server): `expect_response` false rejects frames with the
 // response flag; true (client side) requires it.
 // Errors, in wire order of the field checked:
-//   bad magic, reserved flag bits, wrong response flag,
+//   bad magic, reserved flag bits, wrong response flag, NOT_OWNER flag on a request,
 //   non-zero status in a request, response status >= 1000 (not a wire code)  -> kBadFrame
 //   version != kProtocolVersion                                              -> kUnsupportedVersion
 //   body_length > limits.max_frame_bytes                                     -> kFrameTooLarge

@@ -30,6 +30,10 @@ bool IsKnownOpcode(uint8_t opcode) {
     case Opcode::kContains:
     case Opcode::kStats:
     case Opcode::kCompact:
+    case Opcode::kGossipSyn:
+    case Opcode::kGossipAck2:
+    case Opcode::kForward:
+    case Opcode::kClusterInfo:
       return true;
   }
   return false;
@@ -55,6 +59,14 @@ std::string_view OpcodeName(uint8_t opcode) {
       return "STATS";
     case Opcode::kCompact:
       return "COMPACT";
+    case Opcode::kGossipSyn:
+      return "GOSSIP_SYN";
+    case Opcode::kGossipAck2:
+      return "GOSSIP_ACK2";
+    case Opcode::kForward:
+      return "FORWARD";
+    case Opcode::kClusterInfo:
+      return "CLUSTER_INFO";
   }
   return std::string_view(kHexNames[opcode].data(), kHexNames[opcode].size());
 }

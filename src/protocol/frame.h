@@ -5,7 +5,8 @@
 //    0   2   magic        0x444D ("MD" on the wire)
 //    2   1   version      1
 //    3   1   opcode       see Opcode
-//    4   2   flags        bit 0 = response; all other bits reserved, must be 0
+//    4   2   flags        bit 0 = response; bit 1 = not-owner hint (responses only, see
+//                         kFlagNotOwner); all other bits reserved, must be 0
 //    6   2   status       responses: memdb::Code (0 = OK); requests: must be 0
 //    8   4   request_id   chosen by the requester, echoed in the response
 //   12   4   body_length  bytes after the header; checked against Limits before allocation
@@ -27,7 +28,10 @@ inline constexpr uint8_t kProtocolVersion = 1;
 inline constexpr size_t kHeaderSize = 24;
 
 inline constexpr uint16_t kFlagResponse = 0x0001;
-inline constexpr uint16_t kKnownFlags = kFlagResponse;
+// On a response: the node that answered does not own the key and forwarded the request to the
+// owner; a client routing by topology should refresh it (CLUSTER_INFO). Never on requests.
+inline constexpr uint16_t kFlagNotOwner = 0x0002;
+inline constexpr uint16_t kKnownFlags = kFlagResponse | kFlagNotOwner;
 
 // Opcode ranges (docs/protocol.md):
 //   0x01-0x0F session   0x10-0x1F key-value   0x20-0x2F consistency-level variants
@@ -41,8 +45,13 @@ enum class Opcode : uint8_t {
   kSet = 0x11,
   kDel = 0x12,
   kContains = 0x13,
-  kStats = 0x80,    // admin: the node's counters (docs/protocol.md)
-  kCompact = 0x81,  // admin: start a compaction of the operation log now
+  // Cluster, node to node: only sessions authenticated with the cluster key (docs/protocol.md).
+  kGossipSyn = 0x50,    // body: GossipSyn; response: GossipAck (src/cluster/gossip_messages.h)
+  kGossipAck2 = 0x51,   // body: GossipAck2; response: empty
+  kForward = 0x52,      // body: u8 opcode + that request's body; response: that response
+  kStats = 0x80,        // admin: the node's counters (docs/protocol.md)
+  kCompact = 0x81,      // admin: start a compaction of the operation log now
+  kClusterInfo = 0x82,  // admin: this node's view of the cluster (protocol/cluster_messages.h)
 };
 
 // True for opcodes this build implements (the ones in the enum above).

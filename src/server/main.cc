@@ -6,14 +6,17 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "auth/key_ring.h"
+#include "cluster/gossip_driver.h"
+#include "cluster/membership.h"
 #include "config/config_loader.h"
+#include "config/host_port.h"
 #include "io/posix_file_system.h"
+#include "net/peer_pool.h"
 #include "net/server.h"
 #include "net/system_env.h"
 #include "node/node.h"
@@ -27,34 +30,6 @@
 namespace {
 
 constexpr const char* kVersion = MEMDB_VERSION_STRING;
-
-// The node id is generated at first start and kept in the data dir, durably (written, synced,
-// renamed into place, directory synced): the log's records carry it.
-memdb::Result<memdb::NodeId> LoadOrCreateNodeId(const std::string& data_dir, memdb::Random& random,
-                                                memdb::FileSystem* fs) {
-  if (memdb::Status s = fs->CreateDir(data_dir); !s.ok()) {
-    return memdb::Status(memdb::Code::kIoError, "data_dir: " + s.message());
-  }
-  const std::string path = memdb::JoinPath(data_dir, "node_id");
-  if (std::ifstream in(path); in) {
-    uint64_t id = 0;
-    if (in >> id && id > 0 && id <= UINT32_MAX) return static_cast<memdb::NodeId>(id);
-    return memdb::Status(memdb::Code::kCorruption,
-                         path + " does not hold a node id (1-4294967295)");
-  }
-  memdb::NodeId id = 0;
-  while (id == 0) id = static_cast<memdb::NodeId>(random.Next64());
-  const std::string tmp = path + ".tmp";
-  auto file = fs->OpenWritable(tmp, memdb::OpenMode::kTruncate);
-  if (!file.ok()) return file.status();
-  memdb::Status s = (*file)->Append(std::to_string(id) + "\n");
-  if (s.ok()) s = (*file)->Sync();
-  if (s.ok()) s = (*file)->Close();
-  if (s.ok()) s = fs->Rename(tmp, path);
-  if (s.ok()) s = fs->SyncDir(data_dir);
-  if (!s.ok()) return s;
-  return id;
-}
 
 std::string OplogDir(const memdb::Config& config) {
   if (!config.oplog.dir.empty()) return config.oplog.dir;
@@ -177,17 +152,49 @@ int main(int argc, char** argv) {
     for (const auto& w : cli.warnings) spdlog::warn("{}", w);
 
     memdb::SystemClock clock;
+    memdb::SteadyClock steady;
     memdb::SecureRandom random;
     memdb::PosixFileSystem fs;
-    memdb::NodeId node_id = config.node_id;
-    if (node_id == 0) {
-      auto id = LoadOrCreateNodeId(config.data_dir, random, &fs);
-      if (!id.ok()) {
-        spdlog::critical("{}", id.status().message());
-        return 1;
-      }
-      node_id = id.value();
+
+    // Declaration order is destruction order reversed: the node and the membership outlive the
+    // server (its connections point at the node); the peer pool and the gossip driver go before
+    // it (their sockets and timers live on its io_context).
+    std::unique_ptr<memdb::cluster::Membership> membership;
+    std::unique_ptr<memdb::Node> node;
+    // Listen first: the advertised address defaults to the bound one (port 0: the port bound).
+    memdb::net::Server server(config.server);
+    if (memdb::Status s = server.Listen(); !s.ok()) {
+      spdlog::critical("{}", s.message());
+      return 1;
     }
+    const std::string advertise = config.cluster.advertise.empty()
+                                      ? memdb::FormatHostPort(config.server.bind, server.port())
+                                      : config.cluster.advertise;
+
+    // Identity (id, tokens, generation bumped) and the members remembered from the last run.
+    if (memdb::Status s = fs.CreateDir(config.data_dir); !s.ok()) {
+      spdlog::critical("data_dir: {}", s.message());
+      return 1;
+    }
+    memdb::cluster::MembershipOptions membership_options;
+    membership_options.identity.data_dir = config.data_dir;
+    membership_options.identity.tokens_per_node = config.cluster.tokens_per_node;
+    membership_options.identity.requested_id = config.node_id;
+    membership_options.gossip.cluster_name = config.cluster.name;
+    membership_options.gossip.address = advertise;
+    membership_options.gossip.seeds = config.cluster.seeds;
+    membership_options.gossip.interval_ms = config.cluster.gossip_interval_ms;
+    membership_options.gossip.failure_detector.phi_threshold = config.cluster.phi_threshold;
+    membership_options.gossip.failure_detector.initial_interval_ms =
+        config.cluster.gossip_interval_ms;
+    auto opened = memdb::cluster::Membership::Open(&fs, membership_options, &random);
+    if (!opened.ok()) {
+      spdlog::critical("cannot start: cluster identity: {}", opened.status().message());
+      return 1;
+    }
+    membership = std::move(opened.value());
+    const memdb::cluster::NodeIdentity& identity = membership->identity();
+    const memdb::NodeId node_id = identity.id;
 
     memdb::NodeOptions options;
     options.node_id = node_id;
@@ -196,22 +203,40 @@ int main(int argc, char** argv) {
     options.server_name = std::string("memdb ") + kVersion;
     memdb::auth::KeyRing keys;
     for (const auto& [id, secret] : config.auth.client_keys) keys.Add(id, secret);
-    memdb::Node node(options, std::move(keys), &clock, &random);
+    keys.SetClusterSecret(config.auth.cluster_key);
+    node = std::make_unique<memdb::Node>(options, std::move(keys), &clock, &random);
 
     memdb::net::OplogRuntimeOptions oplog_options;
     if (config.oplog.enabled) {
-      if (!OpenOplog(config, &fs, &node)) return 1;
+      if (!OpenOplog(config, &fs, node.get())) return 1;
       oplog_options.max_pending_bytes = config.oplog.max_pending_bytes;
       oplog_options.group_commit_wait_us = config.oplog.group_commit_wait_us;
     } else {
       spdlog::warn("operation log disabled (oplog.enabled=false): data lives in memory only");
     }
+    server.AttachNode(node.get(), &fs, oplog_options);
 
-    memdb::net::Server server(config.server, &node, &fs, oplog_options);
-    if (memdb::Status s = server.Listen(); !s.ok()) {
-      spdlog::critical("{}", s.message());
-      return 1;
+    memdb::net::PeerPoolOptions pool_options;
+    pool_options.cluster_key = config.auth.cluster_key;
+    pool_options.client_name = "memdb node " + std::to_string(node_id);
+    pool_options.connect_timeout_ms = config.cluster.peer_connect_timeout_ms;
+    pool_options.request_timeout_ms = config.cluster.peer_timeout_ms;
+    pool_options.limits = config.limits;
+    memdb::net::PeerPool peer_pool(server.io(), pool_options);
+    memdb::cluster::GossipDriver gossip(membership.get(), &peer_pool, &node->clock(), &steady);
+    node->AttachCluster(&gossip, &steady);
+    node->EnableRouting(&peer_pool);
+    server.AttachCluster(&gossip, &peer_pool, config.cluster.gossip_interval_ms);
+
+    std::string seeds;
+    for (const std::string& seed : config.cluster.seeds) {
+      seeds += (seeds.empty() ? "" : ",") + seed;
     }
+    spdlog::info(
+        "cluster {}: node {} generation {} ({}), {} tokens, advertised as {}, seeds [{}]{}",
+        config.cluster.name, node_id, identity.generation,
+        identity.first_start ? "first start" : "restart", identity.tokens.size(), advertise, seeds,
+        membership->gossiper().is_seed() ? " (this node is a seed)" : "");
     spdlog::info("memdb {} node {} listening on {}:{} ({} client key(s), auth {})", kVersion,
                  node_id, config.server.bind, server.port(), config.auth.client_keys.size(),
                  config.auth.enabled ? "on" : "OFF");

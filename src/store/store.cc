@@ -1,7 +1,6 @@
 #include "store/store.h"
 
 #include <malloc.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cassert>
@@ -13,8 +12,6 @@
 #include "store/key_hash.h"
 
 namespace memdb {
-
-uint64_t KeyHash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
 // ============================================================================================
 // Entry blocks

@@ -554,7 +554,8 @@ TEST_F(CliShellTest, InteractiveSession) {
   ASSERT_TRUE(pty.WaitFor("CONTAINS key\r\n  Tell whether a key has a value.")) << pty.screen();
   ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
   pty.Send("\t");
-  ASSERT_TRUE(pty.WaitFor("PING  GET  SET  DEL  CONTAINS  STATS  COMPACT  HELP  QUIT  EXIT"))
+  ASSERT_TRUE(
+      pty.WaitFor("PING  GET  SET  DEL  CONTAINS  STATS  COMPACT  CLUSTER  HELP  QUIT  EXIT"))
       << pty.screen();
   ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
 

@@ -1,11 +1,16 @@
 // The memdb binary's command line: refusing to start without keys, loud auth-off warning,
-// redacted --print-config, config errors naming the setting.
+// redacted --print-config, config errors naming the setting. And the cluster view of a single
+// node: `memdb-cli cluster nodes|ring|info` and memdb::ClusterClient against one real process.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <string>
+
+#include "integration/server_process.h"
+#include "memdb/client.h"
+#include "memdb/cluster_client.h"
 
 namespace memdb::testing {
 namespace {
@@ -72,6 +77,100 @@ TEST(MemdbCommandLine, VersionAndHelpExitZero) {
   ProcessRun help = RunMemdb("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("--server-port"), std::string::npos);
+}
+
+// ---- the cluster view of a single node ----
+
+#ifdef MEMDB_CLI_BINARY
+// Runs memdb-cli against `server` with `args`; stdout and stderr together.
+ProcessRun RunCliAgainst(const ServerProcess& server, const std::string& args) {
+  const std::string cmd = "env -i MEMDB_SECRET='" + server.spec().secret + "' " +
+                          std::string(MEMDB_CLI_BINARY) + " -p " + std::to_string(server.port()) +
+                          " --key-id " + server.spec().key_id + " " + args + " 2>&1";
+  ProcessRun run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+TEST(ClusterCommands, OneNodeShowsItselfAlone) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start()) << server.log();
+  ClientOptions options;
+  options.port = server.port();
+  options.key_id = server.spec().key_id;
+  options.secret = server.spec().secret;
+  Client client(options);
+  ASSERT_TRUE(client.Set("a", "1").ok());
+  Result<ClusterView> view = client.ClusterInfo();
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  ASSERT_EQ(view->nodes.size(), 1u);
+  const ClusterNode& self = view->nodes[0];
+  EXPECT_EQ(self.id, view->self_id);
+  EXPECT_TRUE(self.up);
+  // A lone node may still be joining (no gossip exchange completed): its tokens are then not in
+  // the ring yet, and it serves every key itself. The CLI must show whichever it is.
+  const bool has_ring = self.owns_ranges() && !self.tokens.empty();
+
+  ProcessRun nodes = RunCliAgainst(server, "cluster nodes");
+  EXPECT_EQ(nodes.exit_code, 0) << nodes.output;
+  EXPECT_NE(nodes.output.find("*  " + std::to_string(self.id)), std::string::npos) << nodes.output;
+  EXPECT_NE(nodes.output.find(std::string(NodeStatusName(self.status))), std::string::npos)
+      << nodes.output;
+
+  ProcessRun json = RunCliAgainst(server, "--json cluster nodes");
+  EXPECT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_NE(json.output.find("\"self\":true"), std::string::npos) << json.output;
+
+  ProcessRun ring = RunCliAgainst(server, "cluster ring");
+  EXPECT_EQ(ring.exit_code, 0) << ring.output;
+  EXPECT_NE(ring.output.find(has_ring ? "100.00%" : "the ring is empty"), std::string::npos)
+      << ring.output;
+
+  ProcessRun tokens = RunCliAgainst(server, "--raw cluster ring --tokens");
+  EXPECT_EQ(tokens.exit_code, 0) << tokens.output;
+  size_t lines = 0;
+  for (char c : tokens.output) lines += c == '\n';
+  EXPECT_EQ(lines, has_ring ? self.tokens.size() : 0u) << tokens.output;
+
+  ProcessRun info = RunCliAgainst(server, "cluster info");
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("nodes            1\n"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("nodes_up         1\n"), std::string::npos) << info.output;
+}
+#endif  // MEMDB_CLI_BINARY
+
+TEST(ClusterClientOneNode, RoutesEverythingToTheOnlyNode) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start()) << server.log();
+  ClusterClientOptions options;
+  options.seeds = {"127.0.0.1:" + std::to_string(server.port())};
+  options.client.key_id = server.spec().key_id;
+  options.client.secret = server.spec().secret;
+  ClusterClient cluster(options);
+  ASSERT_TRUE(cluster.Connect().ok());
+  ASSERT_EQ(cluster.topology().nodes.size(), 1u);
+  for (int i = 0; i < 50; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    EXPECT_EQ(cluster.RouteOf(key), cluster.topology().self_id);
+    ASSERT_TRUE(cluster.Set(key, "v" + std::to_string(i)).ok());
+  }
+  Result<std::optional<VersionedValue>> got = cluster.Get("k7");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->value, "v7");
+  Result<bool> del = cluster.Del("k7");
+  ASSERT_TRUE(del.ok());
+  EXPECT_TRUE(*del);
+  Result<bool> has = cluster.Contains("k7");
+  ASSERT_TRUE(has.ok());
+  EXPECT_FALSE(*has);
+  EXPECT_EQ(cluster.topology_refreshes(), 1u);  // a lone node never says NOT_OWNER
 }
 
 }  // namespace

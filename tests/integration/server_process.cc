@@ -37,6 +37,7 @@ bool ServerProcess::StartOnPort(uint16_t port) {
     cfg << "server:\n  bind: 127.0.0.1\n  port: " << port << "\n" << spec_.server_yaml;
     if (!spec_.limits_yaml.empty()) cfg << "limits:\n" << spec_.limits_yaml;
     cfg << "auth:\n  client_keys:\n    " << spec_.key_id << ": \"" << spec_.secret << "\"\n";
+    cfg << spec_.auth_yaml;
     cfg << "data_dir: " << dir_ << "/data\n";
     cfg << "log:\n  level: debug\n";
     cfg << spec_.extra_yaml;

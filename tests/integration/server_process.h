@@ -21,6 +21,7 @@ struct ServerSpec {
   std::string extra_yaml;
   std::string server_yaml;  // extra lines inside `server:` (indented by the caller)
   std::string limits_yaml;  // lines inside `limits:`
+  std::string auth_yaml;    // extra lines inside `auth:` (e.g. "  cluster_key: ...\n")
 };
 
 class ServerProcess {

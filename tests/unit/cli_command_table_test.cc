@@ -117,7 +117,8 @@ TEST(CliCompletion, SeveralMatchesAreListed) {
   EXPECT_EQ(all.insert, "");
   EXPECT_EQ(all.candidates.size(), Commands().size());
   EXPECT_EQ(all.candidates[0], "PING");
-  EXPECT_EQ(CompleteCommandLine("c").candidates, (std::vector<std::string>{"contains", "compact"}));
+  EXPECT_EQ(CompleteCommandLine("c").candidates,
+            (std::vector<std::string>{"contains", "compact", "cluster"}));
   EXPECT_EQ(CompleteCommandLine("COM").insert, "PACT ");
   Completion lower = CompleteCommandLine("   ");
   EXPECT_EQ(lower.candidates.size(), Commands().size());
@@ -143,6 +144,16 @@ TEST(CliCompletion, ArgumentsAreNotCompletedExceptAfterHelp) {
   EXPECT_EQ(CompleteCommandLine("HELP CON").insert, "TAINS ");
   EXPECT_EQ(CompleteCommandLine("HELP ").candidates.size(), Commands().size());
   EXPECT_EQ(CompleteCommandLine("HELP GET ").insert, "");
+}
+
+TEST(CliCompletion, ClusterSubcommands) {
+  EXPECT_EQ(CompleteCommandLine("cluster n").insert, "odes ");
+  EXPECT_EQ(CompleteCommandLine("CLUSTER R").insert, "ING ");
+  EXPECT_EQ(CompleteCommandLine("cluster i").insert, "nfo ");
+  EXPECT_EQ(CompleteCommandLine("cluster ").candidates,
+            (std::vector<std::string>{"NODES", "RING", "INFO"}));
+  EXPECT_EQ(CompleteCommandLine("cluster ring ").insert, "");
+  EXPECT_EQ(CompleteCommandLine("clu").insert, "ster ");
 }
 
 }  // namespace

@@ -61,9 +61,15 @@ class FakeBackend : public Backend {
     if (!connect_status.ok()) return connect_status;
     return CompactOutcome::kStarted;
   }
+  Result<ClusterView> ClusterInfo() override {
+    calls.push_back("CLUSTER_INFO");
+    if (!connect_status.ok()) return connect_status;
+    return cluster;
+  }
   Timestamp SessionClock() const override { return clock; }
 
   Status connect_status;
+  ClusterView cluster;
   std::map<std::string, VersionedValue> data;
   std::vector<std::string> calls;
   Timestamp clock = 100;
@@ -286,6 +292,52 @@ TEST_F(CliRunnerTest, SetAndGetCarryVersions) {
   ASSERT_TRUE(get.version.has_value());
   EXPECT_EQ(*get.version, *set.version);
   EXPECT_EQ(get.command, "GET");
+}
+
+TEST_F(CliRunnerTest, ClusterCommands) {
+  ClusterNode node;
+  node.id = 5;
+  node.address = "127.0.0.1:7379";
+  node.status = NodeStatus::kNormal;
+  node.up = true;
+  node.tokens = {10, 20};
+  backend_.cluster.cluster_name = "c";
+  backend_.cluster.self_id = 5;
+  backend_.cluster.nodes = {node};
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"cluster", "nodes"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"CLUSTER", "Ring"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"cluster", "ring", "--tokens"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"cluster", "info"}), kExitOk);
+  EXPECT_EQ(backend_.calls, std::vector<std::string>(4, "CLUSTER_INFO"));
+  const std::string out = out_.str();
+  EXPECT_NE(out.find("*  5   127.0.0.1:7379  normal  up"), std::string::npos) << out;
+  EXPECT_NE(out.find("5     127.0.0.1:7379  2       100.00%"), std::string::npos) << out;
+  EXPECT_NE(out.find("20     5     127.0.0.1:7379\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("nodes_up         1\n"), std::string::npos) << out;
+}
+
+TEST_F(CliRunnerTest, ClusterUsageErrorsNeverReachTheServer) {
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"cluster"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"cluster", "shards"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"cluster", "nodes", "--tokens"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"cluster", "ring", "--all"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"cluster", "ring", "--tokens", "x"}), kExitUsage);
+  EXPECT_TRUE(backend_.calls.empty());
+  EXPECT_NE(out_.str().find("unknown CLUSTER subcommand 'shards'"), std::string::npos);
+}
+
+TEST_F(CliRunnerTest, ClusterJsonAndConnectionFailure) {
+  backend_.cluster.self_id = 1;
+  EXPECT_EQ(Script("cluster info\n", OutputMode::kJson), 0);
+  EXPECT_EQ(out_.str(),
+            "{\"ok\":true,\"command\":\"CLUSTER\",\"cluster_name\":\"\",\"self_id\":1,"
+            "\"self_address\":\"?\",\"nodes\":0,\"nodes_up\":0,\"nodes_down\":0,"
+            "\"nodes_in_ring\":0,\"ring_version\":0,\"keys_held_total\":0}\n");
+  backend_.connect_status = Status(Code::kConnectionFailed, "down");
+  Runner runner = MakeRunner();
+  EXPECT_EQ(runner.RunOneShot({"cluster", "nodes"}), kExitConnection);
 }
 
 }  // namespace

@@ -97,7 +97,7 @@ TEST(DecodeFrame, UnknownVersionIsFatalAsSoonAsThreeBytesArrive) {
 }
 
 TEST(DecodeFrame, EveryReservedFlagBitIsFatal) {
-  for (int bit = 1; bit < 16; ++bit) {
+  for (int bit = 2; bit < 16; ++bit) {
     SCOPED_TRACE(bit);
     FrameHeader h = RequestHeader(0x10, 1);
     h.flags = static_cast<uint16_t>(1u << bit);
@@ -105,6 +105,24 @@ TEST(DecodeFrame, EveryReservedFlagBitIsFatal) {
     h.flags |= kFlagResponse;
     ExpectFatal(DecodeFrame(RawFrame(h, "\x00"), Limits(), kClient), Code::kBadFrame);
   }
+}
+
+TEST(DecodeFrame, NotOwnerFlagOnlyOnResponses) {
+  // A response may carry NOT_OWNER (the node forwarded the request to the key's owner).
+  std::string response;
+  AppendContainsResponse(&response, 9, 0, true);
+  response[4] = static_cast<char>(kFlagResponse | kFlagNotOwner);
+  const DecodeResult r = DecodeFrame(response, Limits(), kClient);
+  ASSERT_EQ(r.status, DecodeStatus::kFrame) << r.error_message;
+  EXPECT_EQ(r.frame.header.flags, kFlagResponse | kFlagNotOwner);
+  EXPECT_TRUE(r.frame.header.is_response());
+  EXPECT_EQ(r.frame.header.request_id, 9u);
+  // On a request it is a framing error, found as soon as the flags are in.
+  std::string request = GetRequest(1, "k");
+  request[4] = static_cast<char>(kFlagNotOwner);
+  ExpectFatal(DecodeFrame(request, Limits(), kServer), Code::kBadFrame);
+  ExpectFatal(DecodeFrame(std::string_view(request).substr(0, 6), Limits(), kServer),
+              Code::kBadFrame);
 }
 
 TEST(DecodeFrame, ResponseFlagMustMatchTheSide) {
@@ -241,7 +259,8 @@ TEST(DecodeFrame, UnknownOpcodeResponseIsNonFatalOnTheClientSide) {
 }
 
 TEST(DecodeFrame, EveryOpcodeByteIsClassified) {
-  const std::vector<uint8_t> known = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x80, 0x81};
+  const std::vector<uint8_t> known = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13,
+                                      0x50, 0x51, 0x52, 0x80, 0x81, 0x82};
   for (int op = 0; op < 256; ++op) {
     SCOPED_TRACE(op);
     const bool is_known = std::count(known.begin(), known.end(), op) > 0;
@@ -267,6 +286,10 @@ TEST(OpcodeName, NamesKnownOpcodesAndHexForTheRest) {
   EXPECT_EQ(OpcodeName(0x11), "SET");
   EXPECT_EQ(OpcodeName(0x12), "DEL");
   EXPECT_EQ(OpcodeName(0x13), "CONTAINS");
+  EXPECT_EQ(OpcodeName(0x50), "GOSSIP_SYN");
+  EXPECT_EQ(OpcodeName(0x51), "GOSSIP_ACK2");
+  EXPECT_EQ(OpcodeName(0x52), "FORWARD");
+  EXPECT_EQ(OpcodeName(0x82), "CLUSTER_INFO");
   EXPECT_EQ(OpcodeName(0x00), "0x00");
   EXPECT_EQ(OpcodeName(0x2a), "0x2a");
   EXPECT_EQ(OpcodeName(0xff), "0xff");

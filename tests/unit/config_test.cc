@@ -125,8 +125,8 @@ TEST_F(ConfigTest, PrecedenceFlagOverEnvOverFileOverDefault) {
 }
 
 TEST_F(ConfigTest, ShortAliasesAndLastFlagWins) {
-  Result<CommandLine> result =
-      Load({"--auth-enabled=false", "--bind", "::", "--port", "1", "--port=2"});
+  Result<CommandLine> result = Load({"--auth-enabled=false", "--bind", "::", "--port", "1",
+                                     "--port=2", "--cluster-advertise=[fd00::1]:2"});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->config.server.bind, "::");
   EXPECT_EQ(result->config.server.port, 2);
@@ -509,8 +509,10 @@ TEST_F(ConfigTest, RenderConfigRedactsSecrets) {
 }
 
 TEST_F(ConfigTest, RenderedConfigLoadsBackToTheSameConfig) {
-  Result<CommandLine> first = Load({"--auth-enabled=false", "--port=1234", "--bind=0.0.0.0",
-                                    "--data-dir=/var/lib/memdb", "--log-level=debug"});
+  Result<CommandLine> first =
+      Load({"--auth-enabled=false", "--port=1234", "--bind=0.0.0.0", "--data-dir=/var/lib/memdb",
+            "--log-level=debug", "--cluster-advertise=db1.example:1234",
+            "--cluster-seeds=db1.example:1234,db2.example:1234"});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   std::string path = Write("rendered.yaml", RenderConfig(first->config));
   Result<CommandLine> second = Load({"-c", path});
@@ -649,6 +651,104 @@ TEST_F(ConfigTest, CurrentEnvironmentHoldsOnlyMemdbVariables) {
   for (const auto& [name, value] : CurrentEnvironment()) {
     EXPECT_EQ(name.rfind("MEMDB_", 0), 0u) << name;
   }
+}
+
+// ---- cluster -----------------------------------------------------------------------------------
+
+TEST_F(ConfigTest, ClusterDefaults) {
+  Result<CommandLine> result = Load({"--auth-enabled=false"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const ClusterConfig& c = result->config.cluster;
+  EXPECT_EQ(c.name, "memdb");
+  EXPECT_TRUE(c.seeds.empty());
+  EXPECT_EQ(c.advertise, "");
+  EXPECT_EQ(c.tokens_per_node, 256u);
+  EXPECT_EQ(c.gossip_interval_ms, 1000u);
+  EXPECT_EQ(c.phi_threshold, 8.0);
+  EXPECT_EQ(c.peer_timeout_ms, 2000u);
+  EXPECT_EQ(c.peer_connect_timeout_ms, 1000u);
+}
+
+TEST_F(ConfigTest, ClusterSeedsAreAYamlListOrACommaSeparatedEnvAndFlag) {
+  std::string path =
+      Write("memdb.yaml", "auth:\n  enabled: false\n  cluster_key: " + std::string(kSecret2) +
+                              "\ncluster:\n  name: prod\n  seeds:\n    - a.example:7001\n"
+                              "    - \"[::1]:7002\"\n  advertise: 10.0.0.5:7379\n"
+                              "  tokens_per_node: 16\n  phi_threshold: 12.5\n");
+  Result<CommandLine> result = Load({"-c", path});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->config.cluster.name, "prod");
+  EXPECT_EQ(result->config.cluster.seeds,
+            (std::vector<std::string>{"a.example:7001", "[::1]:7002"}));
+  EXPECT_EQ(result->config.cluster.advertise, "10.0.0.5:7379");
+  EXPECT_EQ(result->config.cluster.tokens_per_node, 16u);
+  EXPECT_EQ(result->config.cluster.phi_threshold, 12.5);
+
+  result = Load({"-c", path}, {{"MEMDB_CLUSTER_SEEDS", " b:1 , c:2,,"}});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->config.cluster.seeds, (std::vector<std::string>{"b:1", "c:2"}));
+
+  result = Load({"-c", path, "--cluster-seeds", "d:3"}, {{"MEMDB_CLUSTER_SEEDS", "b:1"}});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->config.cluster.seeds, (std::vector<std::string>{"d:3"}));
+
+  // An empty env value clears the file's list.
+  result = Load({"-c", path}, {{"MEMDB_CLUSTER_SEEDS", ""}});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->config.cluster.seeds.empty());
+
+  // The rendered list loads back (the redacted cluster key is given again by env).
+  Result<CommandLine> again = Load({"-c", path, "--cluster-seeds", "x:1,y:2"});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  std::string rendered = Write("rendered.yaml", RenderConfig(again->config));
+  Result<CommandLine> back = Load({"-c", rendered}, {{"MEMDB_AUTH_CLUSTER_KEY", kSecret2}});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->config.cluster.seeds, (std::vector<std::string>{"x:1", "y:2"}));
+}
+
+TEST_F(ConfigTest, BadClusterAddressesAreNamed) {
+  std::string message = LoadError({"--auth-enabled=false", "--cluster-seeds",
+                                   "a:1,nope,b:0,c:99999", "--cluster-advertise", "host"});
+  EXPECT_THAT(message, HasSubstr("cluster.seeds: \"nope\" is not host:port"));
+  EXPECT_THAT(message, HasSubstr("cluster.seeds: \"b:0\""));
+  EXPECT_THAT(message, HasSubstr("cluster.seeds: \"c:99999\""));
+  EXPECT_THAT(message, Not(HasSubstr("\"a:1\"")));
+  EXPECT_THAT(message, HasSubstr("cluster.advertise: \"host\" is not host:port"));
+
+  message = LoadError({"--auth-enabled=false", "--cluster-tokens-per-node", "0"});
+  EXPECT_THAT(message, HasSubstr("cluster.tokens_per_node: \"0\""));
+  message = LoadError({"--auth-enabled=false", "--cluster-tokens-per-node", "4097"});
+  EXPECT_THAT(message, HasSubstr("cluster.tokens_per_node: \"4097\""));
+  message = LoadError({"--auth-enabled=false", "--cluster-phi-threshold", "-1"});
+  EXPECT_THAT(message, HasSubstr("cluster.phi_threshold"));
+}
+
+TEST_F(ConfigTest, WildcardBindNeedsAnAdvertisedAddress) {
+  std::string message = LoadError({"--auth-enabled=false", "--bind", "0.0.0.0"});
+  EXPECT_THAT(message, HasSubstr("cluster.advertise must be set when server.bind is \"0.0.0.0\""));
+  message = LoadError({"--auth-enabled=false", "--bind", "::"});
+  EXPECT_THAT(message, HasSubstr("cluster.advertise must be set"));
+  message = LoadError(
+      {"--auth-enabled=false", "--bind", "0.0.0.0", "--cluster-advertise", "0.0.0.0:7379"});
+  EXPECT_THAT(message, HasSubstr("wildcard address"));
+  Result<CommandLine> result =
+      Load({"--auth-enabled=false", "--bind", "0.0.0.0", "--cluster-advertise", "10.1.2.3:7379"});
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+}
+
+TEST_F(ConfigTest, SeedsWithAuthNeedTheClusterKey) {
+  const std::string key = "--auth-client-key=ops:" + std::string(kSecret1);
+  std::string message = LoadError({key, "--cluster-seeds", "a:1"});
+  EXPECT_THAT(message, HasSubstr("cluster.seeds is set but auth.cluster_key is not"));
+  EXPECT_TRUE(Load({key, "--cluster-seeds", "a:1"}, {{"MEMDB_AUTH_CLUSTER_KEY", kSecret2}}).ok());
+  // Without auth no key is needed (peers are not authenticated either).
+  EXPECT_TRUE(Load({"--auth-enabled=false", "--cluster-seeds", "a:1"}).ok());
+}
+
+TEST_F(ConfigTest, ClientKeyNamedClusterIsRefused) {
+  std::string message = LoadError({"--auth-client-key=cluster:" + std::string(kSecret1)});
+  EXPECT_THAT(message, HasSubstr("the key id \"cluster\" is reserved"));
+  EXPECT_THAT(message, Not(HasSubstr(kSecret1)));
 }
 
 #ifdef MEMDB_VECTORS_DIR

@@ -80,5 +80,77 @@ TEST(ReplyBuffer, OffsetsSurvivePartialTakesAndAppends) {
   EXPECT_TRUE(b.empty());
 }
 
+// ---- deferred replies (requests forwarded to the key's owner) ----
+
+TEST(ReplyBuffer, ADeferredReplyHoldsWhatFollowsUntilFilledThenKeepsRequestOrder) {
+  ReplyBuffer b;
+  int filled_calls = 0;
+  b.SetOnFilled([&] { ++filled_calls; });
+  Reply(&b, "a|", 0);
+  DeferredReply d = b.Defer();
+  Reply(&b, "c|", 0);
+  EXPECT_TRUE(d.pending());
+  EXPECT_EQ(b.deferred_count(), 1u);
+  EXPECT_EQ(Take(&b, 0), "a|");
+  EXPECT_EQ(Take(&b, 0), "");  // c| waits behind the forwarded reply
+  d.Fill("b|");
+  EXPECT_EQ(filled_calls, 1);
+  EXPECT_FALSE(d.pending());
+  EXPECT_EQ(Take(&b, 0), "b|c|");
+  EXPECT_EQ(b.deferred_count(), 0u);
+}
+
+TEST(ReplyBuffer, DeferredRepliesFilledOutOfOrderLeaveInRequestOrder) {
+  ReplyBuffer b;
+  DeferredReply d1 = b.Defer();
+  Reply(&b, "x|", 0);
+  DeferredReply d2 = b.Defer();
+  DeferredReply d3 = b.Defer();
+  Reply(&b, "y|", 0);
+  d3.Fill("3|");
+  d2.Fill("2|");
+  EXPECT_EQ(Take(&b, 0), "");  // d1 still pending
+  d1.Fill("1|");
+  EXPECT_EQ(Take(&b, 0), "1|x|2|3|y|");
+}
+
+TEST(ReplyBuffer, BarriersAfterADeferredReplyMoveWithTheSplicedBytes) {
+  ReplyBuffer b;
+  DeferredReply d = b.Defer();
+  Reply(&b, "set|", 7);  // recorded after the place: must still guard "set|", not the reply
+  d.Fill("fwd|");
+  EXPECT_EQ(Take(&b, 6), "fwd|");
+  EXPECT_EQ(Take(&b, 7), "set|");
+}
+
+TEST(ReplyBuffer, ABarrierBeforeADeferredReplyHoldsItToo) {
+  ReplyBuffer b;
+  Reply(&b, "set|", 4);
+  DeferredReply d = b.Defer();
+  d.Fill("fwd|");
+  EXPECT_EQ(Take(&b, 3), "");
+  EXPECT_EQ(Take(&b, 4), "set|fwd|");
+}
+
+TEST(ReplyBuffer, FillingAfterTheBufferIsGoneDoesNothing) {
+  DeferredReply d;
+  {
+    ReplyBuffer b;
+    d = b.Defer();
+    EXPECT_TRUE(d.pending());
+  }
+  EXPECT_FALSE(d.pending());
+  d.Fill("late");  // must not crash or write anywhere
+}
+
+TEST(ReplyBuffer, OnlyTheFirstFillCounts) {
+  ReplyBuffer b;
+  DeferredReply d = b.Defer();
+  DeferredReply copy = d;
+  d.Fill("one|");
+  copy.Fill("two|");  // a copy of a handle: the slot is already filled
+  EXPECT_EQ(Take(&b, 0), "one|");
+}
+
 }  // namespace
 }  // namespace memdb

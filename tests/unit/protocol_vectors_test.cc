@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "memdb/status.h"
+#include "protocol/cluster_messages.h"
 #include "protocol/codec.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
@@ -216,9 +217,49 @@ json DecodeBody(const FrameHeader& h, bool response, std::string_view body, cons
         out = {{"key", Hex(set.key)}, {"value", Hex(set.value)}};
       }
       return out;
+    case Opcode::kClusterInfo:
+      if (response) {
+        ClusterInfo info;
+        *status = ParseClusterInfoResponse(body, &info);
+        if (!status->ok()) return out;
+        out = {{"format", kClusterInfoFormat},
+               {"cluster_name", Hex(info.cluster_name)},
+               {"self_id", info.self_id},
+               {"ring_version", std::to_string(info.ring_version)},
+               {"nodes", json::array()}};
+        for (const ClusterNodeInfo& n : info.nodes) {
+          json tokens = json::array();
+          for (uint64_t t : n.tokens) tokens.push_back(std::to_string(t));
+          out["nodes"].push_back({{"id", n.id},
+                                  {"address", Hex(n.address)},
+                                  {"status", static_cast<int>(n.status)},
+                                  {"up", n.up},
+                                  {"phi_milli", n.phi_milli},
+                                  {"generation", std::to_string(n.generation)},
+                                  {"heartbeat", std::to_string(n.heartbeat)},
+                                  {"keys_held", std::to_string(n.keys_held)},
+                                  {"tokens", tokens}});
+        }
+      } else {
+        *status = ParseClusterInfoRequest(body);
+      }
+      return out;
+    // Peer opcodes: their bodies are cluster/gossip_messages.h's and node/router.h's, tested
+    // there; the vectors only hold error responses to them.
+    case Opcode::kGossipSyn:
+    case Opcode::kGossipAck2:
+    case Opcode::kForward:
+      break;
   }
   *status = Status(Code::kUnknownOpcode, "no parser");
   return out;
+}
+
+// The Append* functions write kFlagResponse alone; a node that forwarded a request adds
+// kFlagNotOwner to the response it relays (node/router.cc). Does the same to an encoded frame.
+void FinishFlags(const Vector& v, std::string* frame) {
+  const auto flags = v.j.at("expect").at("header").at("flags").get<uint16_t>();
+  if ((flags & kFlagNotOwner) != 0) (*frame)[4] = static_cast<char>((*frame)[4] | kFlagNotOwner);
 }
 
 // Encodes the meaning of a valid vector with the Append* functions.
@@ -232,11 +273,14 @@ std::string Encode(const Vector& v) {
   // Decoded hex fields must outlive the string_views the message structs hold.
   std::map<std::string, std::string> f;
   for (const auto& [key, value] : b.items()) {
+    // u64 fields are decimal strings, not hex.
+    if (key == "timestamp" || key == "ring_version") continue;
     if (value.is_string()) f[key] = Unhex(value.get<std::string>());
   }
   std::string out;
   if (v.response && status != Code::kOk) {
     AppendErrorResponse(&out, opcode, rid, ts, status, f["message"]);
+    FinishFlags(v, &out);
     return out;
   }
   switch (static_cast<Opcode>(opcode)) {
@@ -320,9 +364,34 @@ std::string Encode(const Vector& v) {
         AppendCompactRequest(&out, rid, ts);
       }
       break;
+    case Opcode::kClusterInfo:
+      if (v.response) {
+        ClusterInfo info;
+        info.cluster_name = f["cluster_name"];
+        info.self_id = b.at("self_id").get<uint32_t>();
+        info.ring_version = U64(b.at("ring_version"));
+        for (const json& n : b.at("nodes")) {
+          ClusterNodeInfo node;
+          node.id = n.at("id").get<uint32_t>();
+          node.address = Unhex(n.at("address").get<std::string>());
+          node.status = static_cast<NodeStatus>(n.at("status").get<int>());
+          node.up = n.at("up").get<bool>();
+          node.phi_milli = n.at("phi_milli").get<uint32_t>();
+          node.generation = U64(n.at("generation"));
+          node.heartbeat = U64(n.at("heartbeat"));
+          node.keys_held = U64(n.at("keys_held"));
+          for (const json& t : n.at("tokens")) node.tokens.push_back(U64(t));
+          info.nodes.push_back(std::move(node));
+        }
+        AppendClusterInfoResponse(&out, rid, ts, info);
+      } else {
+        AppendClusterInfoRequest(&out, rid, ts);
+      }
+      break;
     default:
       ADD_FAILURE() << "no encoder for opcode " << OpcodeName(opcode);
   }
+  FinishFlags(v, &out);
   return out;
 }
 
@@ -426,8 +495,21 @@ TEST(ProtocolVectors, FileIsWellFormedAndCoversEveryMessage) {
     }
   }
   EXPECT_TRUE(error_response);
-  for (Opcode opcode : {Opcode::kHello, Opcode::kAuth, Opcode::kPing, Opcode::kGet, Opcode::kSet,
-                        Opcode::kDel, Opcode::kContains, Opcode::kStats, Opcode::kCompact}) {
+  // The cluster additions: a NOT_OWNER-flagged response, and the two cluster status codes.
+  std::set<uint16_t> statuses;
+  bool not_owner = false;
+  for (const Vector& v : vectors) {
+    if (!v.j.contains("expect")) continue;
+    const json& h = v.j["expect"]["header"];
+    statuses.insert(h["status"].get<uint16_t>());
+    if ((h["flags"].get<uint16_t>() & kFlagNotOwner) != 0) not_owner = true;
+  }
+  EXPECT_TRUE(not_owner) << "no NOT_OWNER-flagged response vector";
+  EXPECT_TRUE(statuses.count(static_cast<uint16_t>(Code::kPermissionDenied)));
+  EXPECT_TRUE(statuses.count(static_cast<uint16_t>(Code::kUnavailable)));
+  for (Opcode opcode :
+       {Opcode::kHello, Opcode::kAuth, Opcode::kPing, Opcode::kGet, Opcode::kSet, Opcode::kDel,
+        Opcode::kContains, Opcode::kStats, Opcode::kCompact, Opcode::kClusterInfo}) {
     const auto op = static_cast<uint8_t>(opcode);
     EXPECT_TRUE(valid_messages.count({op, false})) << "no request vector for " << OpcodeName(op);
     EXPECT_TRUE(valid_messages.count({op, true})) << "no response vector for " << OpcodeName(op);

@@ -1,6 +1,7 @@
 // Node + Session driven without a socket: bytes in, reply bytes out.
 #include "node/session.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +12,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "node/node.h"
+#include "protocol/cluster_messages.h"
 #include "protocol/codec.h"
 #include "protocol/messages.h"
 
@@ -22,6 +24,7 @@ using protocol::Opcode;
 constexpr uint64_t kNowMs = 1'700'000'000'000ULL;
 constexpr char kKeyId[] = "app";
 constexpr char kSecret[] = "s3cret-s3cret-s3cret";
+constexpr char kClusterSecret[] = "cluster-s3cret-cluster-s3cret";
 
 struct Reply {
   protocol::FrameHeader header;
@@ -39,6 +42,8 @@ class SessionTest : public ::testing::Test {
     options.auth_enabled = auth_enabled;
     auth::KeyRing keys;
     keys.Add(kKeyId, kSecret);
+    keys.Add("cluster", kSecret);  // a client key may not take the peers' id: ignored
+    keys.SetClusterSecret(kClusterSecret);
     node_ = std::make_unique<Node>(options, std::move(keys), &clock_, &random_);
     session_ = std::make_unique<Session>(node_.get());
   }
@@ -367,6 +372,102 @@ TEST_F(NoAuthSessionTest, DataRequestsAllowedWithoutHandshake) {
   EXPECT_EQ(FeedOne(Get(2, "k")).header.status, Code::kOk);
   Handshake("anything", "anyone");  // a client that always handshakes still works
   EXPECT_EQ(last_auth_.header.status, Code::kOk);
+}
+
+// ---- roles: clients and peers ---------------------------------------------------------------
+
+std::string PeerFrame(Opcode opcode, uint32_t id, std::string_view body = "x") {
+  std::string f;
+  protocol::FrameHeader header;
+  header.opcode = static_cast<uint8_t>(opcode);
+  header.request_id = id;
+  protocol::FrameWriter w(&f);
+  w.Begin(header);
+  w.PutRaw(body);
+  w.Finish();
+  return f;
+}
+
+TEST_F(SessionTest, ClusterKeyGrantsThePeerRole) {
+  Handshake(kClusterSecret, "cluster");
+  ASSERT_EQ(last_auth_.header.status, Code::kOk);
+  EXPECT_TRUE(session_->is_peer());
+  // No cluster attached: the gossip opcodes are not implemented, but permitted.
+  Reply syn = FeedOne(PeerFrame(Opcode::kGossipSyn, 3));
+  EXPECT_EQ(syn.header.status, Code::kNotImplemented);
+  EXPECT_EQ(syn.header.request_id, 3u);
+  EXPECT_EQ(FeedOne(PeerFrame(Opcode::kGossipAck2, 4)).header.status, Code::kNotImplemented);
+  // FORWARD is served here, whatever the ring says, and answered under FORWARD's opcode.
+  std::string set_body;
+  {
+    std::string set_frame;
+    protocol::AppendSetRequest(&set_frame, 1, 0, {"fk", "fv"});
+    set_body = set_frame.substr(protocol::kHeaderSize);
+  }
+  std::string forward_body;
+  AppendForwardBody(static_cast<uint8_t>(Opcode::kSet), set_body, &forward_body);
+  Reply forwarded = FeedOne(PeerFrame(Opcode::kForward, 5, forward_body));
+  EXPECT_EQ(forwarded.header.status, Code::kOk);
+  EXPECT_EQ(forwarded.header.opcode, static_cast<uint8_t>(Opcode::kForward));
+  EXPECT_EQ(forwarded.header.request_id, 5u);
+  Version version;
+  EXPECT_TRUE(protocol::ParseSetResponse(forwarded.body, &version).ok());
+  EXPECT_TRUE(node_->Contains("fk"));
+  // A FORWARD that does not carry a key request is a bad request.
+  EXPECT_EQ(FeedOne(PeerFrame(Opcode::kForward, 6)).header.status, Code::kBadRequest);
+  EXPECT_FALSE(session_->closing());
+}
+
+TEST_F(SessionTest, ClientSessionGetsPermissionDeniedForPeerOpcodesAndStaysOpen) {
+  Handshake();
+  ASSERT_EQ(last_auth_.header.status, Code::kOk);
+  EXPECT_FALSE(session_->is_peer());
+  for (Opcode opcode : {Opcode::kGossipSyn, Opcode::kGossipAck2, Opcode::kForward}) {
+    Reply r = FeedOne(PeerFrame(opcode, 9));
+    EXPECT_EQ(r.header.status, Code::kPermissionDenied) << protocol::OpcodeName(r.header.opcode);
+    EXPECT_EQ(r.header.opcode, static_cast<uint8_t>(opcode));
+    EXPECT_THAT(ErrorMessage(r), ::testing::HasSubstr("cluster key"));
+  }
+  EXPECT_FALSE(session_->closing());
+  EXPECT_EQ(FeedOne(Set(10, "k", "v")).header.status, Code::kOk);
+}
+
+TEST_F(SessionTest, WrongClusterSecretFailsAuthAndIsReportedAsAPeerFailure) {
+  Handshake("not-the-cluster-secret", "cluster");
+  EXPECT_EQ(last_auth_.header.status, Code::kAuthFailed);
+  EXPECT_EQ(ErrorMessage(last_auth_), "authentication failed");
+  EXPECT_TRUE(session_->closing());
+  EXPECT_FALSE(session_->is_peer());
+  EXPECT_TRUE(session_->peer_auth_failed());
+  EXPECT_THAT(session_->close_reason(), ::testing::HasSubstr("cluster key"));
+  EXPECT_EQ(session_->close_reason().find(kClusterSecret), std::string::npos);
+  uint64_t peer_failures = 0;
+  for (const protocol::Stat& stat : node_->Stats()) {
+    if (stat.name == "peer_auth_failures") peer_failures = stat.value;
+  }
+  EXPECT_EQ(peer_failures, 1u);
+}
+
+TEST_F(SessionTest, ClientKeyNamedClusterNeverAuthenticates) {
+  // The fixture added a client key "cluster" with kSecret: KeyRing ignores it.
+  Handshake(kSecret, "cluster");
+  EXPECT_EQ(last_auth_.header.status, Code::kAuthFailed);
+  EXPECT_FALSE(session_->is_peer());
+}
+
+TEST_F(SessionTest, ClusterInfoWithoutAClusterIsAOneNodeView) {
+  Handshake();
+  std::string request;
+  protocol::AppendClusterInfoRequest(&request, 21, 0);
+  Reply r = FeedOne(request);
+  ASSERT_EQ(r.header.status, Code::kOk) << ErrorMessage(r);
+  protocol::ClusterInfo info;
+  ASSERT_TRUE(protocol::ParseClusterInfoResponse(r.body, &info).ok());
+  EXPECT_EQ(info.self_id, 7u);
+  ASSERT_EQ(info.nodes.size(), 1u);
+  EXPECT_EQ(info.nodes[0].id, 7u);
+  EXPECT_EQ(info.nodes[0].status, NodeStatus::kNormal);
+  EXPECT_TRUE(info.nodes[0].up);
 }
 
 }  // namespace

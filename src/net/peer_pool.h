@@ -1,0 +1,99 @@
+// PeerPool — the daemon's cluster::PeerTransport: outbound node-to-node connections over asio
+// on the server's io_context (docs/cluster.md, "Node-to-node transport").
+//
+// One connection per peer address, opened on demand by the first Send: resolve, connect and
+// authenticate (HELLO, CHALLENGE, AUTH with key id "cluster" and the cluster secret; the
+// protocol is PeerStream's, node/peer_stream.h) within `connect_timeout_ms`. Requests are
+// pipelined on it with pool-wide request ids; responses are matched by id. Each request has a
+// deadline (`request_timeout_ms` from Send) after which it fails with kTimeout (a late answer is
+// dropped). When a connection fails (cannot connect, refused handshake, lost, or a response
+// that does not decode or breaks the protocol — logged, the connection is closed) every request
+// on it fails with kConnectionFailed. The next Send reconnects, except during a backoff after
+// a failed attempt (doubling from `min_backoff_ms` to `max_backoff_ms`, reset by a successful
+// handshake): Sends in that window fail at once, so a dead peer costs nothing per round.
+//
+// `done` is always posted to the io_context, never called inside Send (PeerTransport's
+// contract). Shutdown() closes everything and fails what is pending with kShuttingDown; later
+// Sends fail with kShuttingDown.
+//
+// Logging: a failed connection attempt is logged at info the first time (then debug until a
+// success), a refused cluster key at warn, protocol violations at warn. Never the secret.
+// Threading: the io_context's thread (the node's event loop) only.
+#ifndef MEMDB_NET_PEER_POOL_H_
+#define MEMDB_NET_PEER_POOL_H_
+
+#include <asio.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "cluster/peer_transport.h"
+#include "protocol/frame.h"
+
+namespace memdb::net {
+
+struct PeerPoolOptions {
+  std::string cluster_key;                 // "" = authenticate with an empty secret
+  std::string client_name = "memdb-peer";  // sent in HELLO, for the peer's logs
+  uint32_t connect_timeout_ms = 1000;      // config: cluster.peer_connect_timeout_ms
+  uint32_t request_timeout_ms = 2000;      // config: cluster.peer_timeout_ms
+  uint32_t min_backoff_ms = 100;
+  uint32_t max_backoff_ms = 2000;
+  protocol::Limits limits;  // responses larger than limits.max_frame_bytes fail the connection
+};
+
+struct PeerPoolCounters {
+  uint64_t requests = 0;
+  uint64_t connects = 0;          // handshakes completed
+  uint64_t connect_failures = 0;  // attempts that failed before the handshake completed
+  uint64_t auth_refusals = 0;     // of which the peer refused our cluster key
+  uint64_t protocol_errors = 0;   // connections closed for a bad response
+  uint64_t timeouts = 0;
+  uint64_t backoff_rejections = 0;  // Sends failed at once during a backoff
+};
+
+class PeerPool final : public cluster::PeerTransport {
+ public:
+  PeerPool(asio::io_context& io, PeerPoolOptions options);
+  ~PeerPool() override;
+  PeerPool(const PeerPool&) = delete;
+  PeerPool& operator=(const PeerPool&) = delete;
+
+  void Send(const std::string& address, uint8_t opcode, Timestamp timestamp, std::string body,
+            Done done) override;
+  // Closes every connection; pending requests fail with kShuttingDown. Idempotent.
+  void Shutdown();
+
+  size_t connection_count() const { return peers_.size(); }
+  const PeerPoolCounters& counters() const { return counters_; }
+
+ private:
+  class Conn;
+  // How a connection ended, for the bookkeeping and the logs.
+  enum class CloseKind { kConnectFailed, kAuthRefused, kLost, kProtocolError, kShutdown };
+  struct Peer {
+    std::shared_ptr<Conn> conn;
+    uint64_t backoff_until_ms = 0;
+    uint32_t backoff_ms = 0;
+    bool failure_logged = false;
+    std::string last_error;
+  };
+
+  // From a Conn that failed (or closed at shutdown).
+  void OnConnClosed(const std::string& address, Conn* conn, CloseKind kind, const std::string& why);
+  void OnConnReady(const std::string& address);
+  void Post(Done done, Status status);
+  static uint64_t NowMs();
+
+  asio::io_context& io_;
+  PeerPoolOptions options_;
+  PeerPoolCounters counters_;
+  std::unordered_map<std::string, Peer> peers_;
+  uint32_t next_request_id_ = 1;
+  bool shut_down_ = false;
+};
+
+}  // namespace memdb::net
+
+#endif  // MEMDB_NET_PEER_POOL_H_
