@@ -49,16 +49,8 @@ Status SaveMembership(FileSystem* fs, const std::string& data_dir,
   PutU32(&data, crc32c::Mask(crc32c::Value(data)));
 
   const std::string dir = JoinPath(data_dir, kClusterDirName);
-  const std::string path = JoinPath(dir, kMembersFileName);
-  const std::string tmp = JoinPath(dir, kMembersTempFileName);
   if (Status s = fs->CreateDir(dir); !s.ok()) return s;
-  auto file = fs->OpenWritable(tmp, OpenMode::kTruncate);
-  if (!file.ok()) return file.status();
-  if (Status s = (*file)->Append(data); !s.ok()) return s;
-  if (Status s = (*file)->Sync(); !s.ok()) return s;
-  if (Status s = (*file)->Close(); !s.ok()) return s;
-  if (Status s = fs->Rename(tmp, path); !s.ok()) return s;
-  return fs->SyncDir(dir);
+  return WriteFileAtomically(fs, dir, kMembersFileName, kMembersTempFileName, data);
 }
 
 Result<std::vector<MemberState>> LoadMembership(FileSystem* fs, const std::string& data_dir) {

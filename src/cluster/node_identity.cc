@@ -157,25 +157,6 @@ Result<NodeId> ReadLegacyNodeId(FileSystem* fs, const std::string& data_dir) {
   return id;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Writing
-// ---------------------------------------------------------------------------------------------
-
-// Replaces `dir/name` by `data` durably: a temporary written and synced, renamed over the
-// file, the directory synced. A crash at any step leaves the old file or the new one whole.
-Status WriteFileDurably(FileSystem* fs, const std::string& dir, std::string_view name,
-                        std::string_view temp_name, std::string_view data) {
-  const std::string path = JoinPath(dir, name);
-  const std::string tmp = JoinPath(dir, temp_name);
-  auto file = fs->OpenWritable(tmp, OpenMode::kTruncate);
-  if (!file.ok()) return file.status();
-  if (Status s = (*file)->Append(data); !s.ok()) return s;
-  if (Status s = (*file)->Sync(); !s.ok()) return s;
-  if (Status s = (*file)->Close(); !s.ok()) return s;
-  if (Status s = fs->Rename(tmp, path); !s.ok()) return s;
-  return fs->SyncDir(dir);
-}
-
 }  // namespace
 
 std::string IdentityPath(const std::string& data_dir) {
@@ -230,8 +211,8 @@ Result<NodeIdentity> LoadOrCreateIdentity(FileSystem* fs, const IdentityOptions&
     return size.status();
   }
 
-  if (Status s = WriteFileDurably(fs, dir, kIdentityFileName, kIdentityTempFileName,
-                                  EncodeIdentity(identity));
+  if (Status s = WriteFileAtomically(fs, dir, kIdentityFileName, kIdentityTempFileName,
+                                     EncodeIdentity(identity));
       !s.ok()) {
     return s;
   }

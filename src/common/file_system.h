@@ -97,6 +97,12 @@ inline std::string JoinPath(std::string_view dir, std::string_view name) {
   return path;
 }
 
+// Replaces `dir/name` by `data` durably: `dir/temp_name` is written and synced, renamed over
+// `name`, and the directory synced. A crash at any step leaves the old file or the new one
+// whole (a stale `temp_name` may remain; readers ignore it, the next write truncates it).
+Status WriteFileAtomically(FileSystem* fs, const std::string& dir, std::string_view name,
+                           std::string_view temp_name, std::string_view data);
+
 }  // namespace memdb
 
 #endif  // MEMDB_COMMON_FILE_SYSTEM_H_

@@ -168,15 +168,20 @@ void Node::OnGossipTimer() {
 // Request handling
 // ============================================================================================
 
+bool Node::ObserveRequestClock(const Frame& frame, std::string* out) {
+  const auto& h = frame.header;
+  Status skew = clock_.Observe(h.timestamp);
+  if (skew.ok()) return true;
+  ++request_errors_;
+  protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), skew.code(),
+                                skew.message());
+  return false;
+}
+
 oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) {
   const auto& h = frame.header;
   ++requests_;
-  if (Status skew = clock_.Observe(h.timestamp); !skew.ok()) {
-    ++request_errors_;
-    protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), skew.code(),
-                                  skew.message());
-    return 0;
-  }
+  if (!ObserveRequestClock(frame, out)) return 0;
   const auto& limits = options_.limits;
   Status status;
   switch (static_cast<Opcode>(h.opcode)) {
@@ -303,7 +308,8 @@ void Node::EnableRouting(cluster::PeerTransport* transport) {
 oplog::Lsn Node::HandleRequest(const Frame& frame, ReplyBuffer* replies, bool peer) {
   const auto& h = frame.header;
   std::string* out = replies->bytes();
-  if (!router_) return HandleRequest(frame, out, peer);
+  // A lone node (or one that knows no other yet) serves everything: no key lookup.
+  if (!router_ || !router_->MayForward()) return HandleRequest(frame, out, peer);
   std::string_view key;
   bool parsed = false;
   switch (static_cast<Opcode>(h.opcode)) {
@@ -326,12 +332,7 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, ReplyBuffer* replies, bool pe
   const Router::Route route = router_->RouteKey(key);
   if (route.kind == Router::Route::Kind::kLocal) return HandleRequest(frame, out, peer);
   ++requests_;
-  if (Status skew = clock_.Observe(h.timestamp); !skew.ok()) {
-    ++request_errors_;
-    protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), skew.code(),
-                                  skew.message());
-    return 0;
-  }
+  if (!ObserveRequestClock(frame, out)) return 0;
   if (route.kind == Router::Route::Kind::kUnavailable) {
     ++request_errors_;
     router_->AppendOwnerDown(route, frame, out);

@@ -154,6 +154,9 @@ class Node {
   ServerCounters& server_counters() { return server_counters_; }
 
  private:
+  // Lamport's receive rule for a request's timestamp; false (after appending the CLOCK_SKEW
+  // error reply) when it is too far ahead to be observed.
+  bool ObserveRequestClock(const protocol::Frame& frame, std::string* out);
   // OK when a record for this write can be logged (or there is no log).
   Status CheckLoggable(std::string_view key, std::string_view value) const;
   // Applies to the store and logs what was applied.

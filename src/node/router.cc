@@ -29,6 +29,12 @@ Router::Router(const cluster::Gossiper* gossiper, cluster::PeerTransport* transp
                HybridClock* clock)
     : gossiper_(gossiper), transport_(transport), clock_(clock) {}
 
+bool Router::MayForward() const {
+  const Ring& ring = gossiper_->ring();
+  if (ring.node_count() > 1) return true;
+  return !ring.empty() && ring.tokens().front().second != gossiper_->self_id();
+}
+
 Router::Route Router::RouteKey(std::string_view key) const {
   Route route;
   const auto owner = gossiper_->ring().OwnerOfKey(key);

@@ -52,6 +52,9 @@ class Router {
     std::string address;
   };
   Route RouteKey(std::string_view key) const;
+  // False while this node is the only one in its ring (or the ring is empty): every key is
+  // local, so callers may skip parsing the key and looking it up.
+  bool MayForward() const;
 
   // `request` is a key request (GET, SET, DEL, CONTAINS) for a key RouteKey sent elsewhere.
   void Forward(const Route& route, const protocol::Frame& request, bool from_client,

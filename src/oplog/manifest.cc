@@ -91,15 +91,7 @@ Result<Manifest> ReadManifest(FileSystem* fs, const std::string& dir) {
 }
 
 Status WriteManifest(FileSystem* fs, const std::string& dir, const Manifest& m) {
-  const std::string path = JoinPath(dir, kManifestFileName);
-  const std::string tmp = JoinPath(dir, kManifestTempFileName);
-  auto file = fs->OpenWritable(tmp, OpenMode::kTruncate);
-  if (!file.ok()) return file.status();
-  if (Status s = (*file)->Append(EncodeManifest(m)); !s.ok()) return s;
-  if (Status s = (*file)->Sync(); !s.ok()) return s;
-  if (Status s = (*file)->Close(); !s.ok()) return s;
-  if (Status s = fs->Rename(tmp, path); !s.ok()) return s;
-  return fs->SyncDir(dir);
+  return WriteFileAtomically(fs, dir, kManifestFileName, kManifestTempFileName, EncodeManifest(m));
 }
 
 }  // namespace memdb::oplog

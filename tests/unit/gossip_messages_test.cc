@@ -7,6 +7,7 @@
 
 #include "common/endian.h"
 #include "common/random.h"
+#include "member_test_util.h"
 
 namespace memdb::cluster {
 namespace {
@@ -30,20 +31,6 @@ MemberState PartialDelta(NodeId id) {
   m.heartbeat = 1000;
   m.status = {MemberStatus::kRemoved, 999};
   return m;
-}
-
-void ExpectSameState(const MemberState& a, const MemberState& b) {
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.generation, b.generation);
-  EXPECT_EQ(a.heartbeat, b.heartbeat);
-  EXPECT_EQ(a.address.value, b.address.value);
-  EXPECT_EQ(a.address.version, b.address.version);
-  EXPECT_EQ(a.status.value, b.status.value);
-  EXPECT_EQ(a.status.version, b.status.version);
-  EXPECT_EQ(a.tokens.value, b.tokens.value);
-  EXPECT_EQ(a.tokens.version, b.tokens.version);
-  EXPECT_EQ(a.keys_held.value, b.keys_held.value);
-  EXPECT_EQ(a.keys_held.version, b.keys_held.version);
 }
 
 void ExpectSameDeltas(const std::vector<MemberState>& a, const std::vector<MemberState>& b) {

@@ -105,6 +105,18 @@ TEST_F(RouterTest, OwnKeysAreLocalOthersForwardedToTheirOwner) {
   EXPECT_EQ(r.address, "10.0.0.2:7379");
 }
 
+TEST_F(RouterTest, OnlyARingWithAnotherNodeMayForward) {
+  EXPECT_TRUE(router_->MayForward());
+  cluster::NodeIdentity alone;
+  alone.id = 9;
+  alone.generation = 1;
+  alone.tokens = {1, 2, 3};
+  cluster::Gossiper lone(cluster::GossipOptions{}, alone, MemberStatus::kNormal, &random_);
+  Router lone_router(&lone, &transport_, &hlc_);
+  EXPECT_FALSE(lone_router.MayForward());
+  EXPECT_EQ(lone_router.RouteKey("any").kind, Router::Route::Kind::kLocal);
+}
+
 TEST_F(RouterTest, AnOwnerThatIsDownIsUnavailableAtOnce) {
   // Restored, never heard from: down in this node's view.
   Router::Route r = router_->RouteKey(KeyOwnedBy(2));
