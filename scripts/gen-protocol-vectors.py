@@ -5,9 +5,11 @@ import hashlib, hmac, json, struct, sys
 
 OPS = {"HELLO": 0x01, "AUTH": 0x02, "PING": 0x03, "GET": 0x10, "SET": 0x11, "DEL": 0x12,
        "CONTAINS": 0x13, "GOSSIP_SYN": 0x50, "GOSSIP_ACK2": 0x51, "FORWARD": 0x52, "STATS": 0x80,
-       "COMPACT": 0x81, "CLUSTER_INFO": 0x82}
+       "COMPACT": 0x81, "CLUSTER_INFO": 0x82, "GET_CL": 0x20, "SET_CL": 0x21, "DEL_CL": 0x22,
+       "CONTAINS_CL": 0x23, "REPAIR": 0x83}
 FLAG_RESPONSE, FLAG_NOT_OWNER = 0x0001, 0x0002
-PERMISSION_DENIED, UNAVAILABLE = 17, 18
+TIMEOUT, PERMISSION_DENIED, UNAVAILABLE = 12, 17, 18
+LEVEL = {"default": 0, "one": 1, "quorum": 2, "all": 3}
 HLC = (1700000000000 << 16) | 5   # 2023-11-14T22:13:20Z, logical counter 5
 HLC2 = (1700000000123 << 16) | 0
 DEFAULT_LIMITS = {"max_frame_bytes": 16 << 20, "max_key_bytes": 64 << 10, "max_value_bytes": 8 << 20}
@@ -201,6 +203,75 @@ frame("error_response_not_owner_timeout", "response",
       "an error response may carry NOT_OWNER too: TIMEOUT (12) relayed by the forwarding node",
       OPS["SET"], 46, HLC2, b(msg), {"message": msg.hex()}, status=12, extra_flags=FLAG_NOT_OWNER)
 
+# ---- consistency levels: GET_CL / SET_CL / DEL_CL / CONTAINS_CL (0x20-0x23), REPAIR (0x83) ----
+# A _CL request body is u8 consistency + u32 deadline_ms + the plain request's body; its success
+# response is the plain response's body under the _CL opcode.
+def cl(level, deadline_ms):
+    return struct.pack("<BI", LEVEL[level], deadline_ms)
+
+frame("get_cl_request", "request", "GET_CL user:42 at QUORUM, deadline 200 ms",
+      OPS["GET_CL"], 60, HLC, cl("quorum", 200) + b(b"user:42"),
+      {"consistency": 2, "deadline_ms": 200, "key": H("user:42")})
+frame("set_cl_request", "request",
+      "SET_CL user:42 = alice at ALL, deadline 0 (the node's replication.request_timeout_ms)",
+      OPS["SET_CL"], 61, HLC, cl("all", 0) + b(b"user:42") + b(b"alice"),
+      {"consistency": 3, "deadline_ms": 0, "key": H("user:42"), "value": H("alice")})
+frame("del_cl_request", "request", "DEL_CL user:42 at ONE, deadline 1000 ms",
+      OPS["DEL_CL"], 62, HLC, cl("one", 1000) + b(b"user:42"),
+      {"consistency": 1, "deadline_ms": 1000, "key": H("user:42")})
+frame("contains_cl_request_default_level", "request",
+      "CONTAINS_CL at level 0 (the node's default) with the largest deadline 0xffffffff ms",
+      OPS["CONTAINS_CL"], 63, HLC, cl("default", 0xFFFFFFFF) + b(b"user:42"),
+      {"consistency": 0, "deadline_ms": 0xFFFFFFFF, "key": H("user:42")})
+frame("get_cl_response_found", "response",
+      "GET_CL response: the GET response body (the newest version among the replicas that answered)",
+      OPS["GET_CL"], 60, HLC2, b"\x01" + struct.pack("<QI", HLC, 2) + b(b"alice"),
+      {"found": True, "timestamp": str(HLC), "node_id": 2, "value": H("alice")})
+frame("set_cl_response", "response", "SET_CL response: the SET response body (the coordinator's stamp)",
+      OPS["SET_CL"], 61, HLC2, struct.pack("<QI", HLC2, 3), {"timestamp": str(HLC2), "node_id": 3})
+frame("del_cl_response", "response", "DEL_CL response: the DEL response body",
+      OPS["DEL_CL"], 62, HLC2, b"\x01" + struct.pack("<QI", HLC2, 3),
+      {"existed": True, "timestamp": str(HLC2), "node_id": 3})
+frame("contains_cl_response", "response", "CONTAINS_CL response: the CONTAINS response body",
+      OPS["CONTAINS_CL"], 63, HLC2, b"\x00", {"present": False})
+msg = b"QUORUM needs 2 replicas, 1 up (node 3 down)"
+frame("error_response_unavailable_quorum", "response",
+      "UNAVAILABLE (18) to a SET_CL at QUORUM: too few replicas up, nothing was written",
+      OPS["SET_CL"], 64, HLC2, b(msg), {"message": msg.hex()}, status=UNAVAILABLE)
+msg = b"QUORUM not reached in time: 1 of 2 replicas answered"
+frame("error_response_timeout_quorum", "response",
+      "TIMEOUT (12) to a GET_CL at QUORUM: the level was not reached by the deadline",
+      OPS["GET_CL"], 65, HLC2, b(msg), {"message": msg.hex()}, status=TIMEOUT)
+
+REPAIR_U64 = ["run_id", "ranges_total", "ranges_done", "ranges_failed", "leaves_different",
+              "keys_pulled", "keys_pushed", "bytes_transferred", "elapsed_ms", "keys_not_copied"]
+
+def repair_body(running, started_now, values, last_error):
+    raw = struct.pack("<BB", running, started_now)
+    raw += b"".join(struct.pack("<Q", values[k]) for k in REPAIR_U64)
+    raw += b(last_error)
+    meaning = {"running": bool(running), "started_now": bool(started_now)}
+    meaning.update({k: str(values[k]) for k in REPAIR_U64})
+    meaning["last_error"] = last_error.hex()
+    return raw, meaning
+
+frame("repair_request_start", "request", "REPAIR (admin) action 1: start a repair", OPS["REPAIR"], 70,
+      HLC, b"\x01", {"action": 1})
+frame("repair_request_status", "request", "REPAIR (admin) action 2: report progress only",
+      OPS["REPAIR"], 71, HLC, b"\x02", {"action": 2})
+raw, meaning = repair_body(1, 1, {"run_id": 3, "ranges_total": 40, "ranges_done": 12,
+                                  "ranges_failed": 1, "leaves_different": 17, "keys_pulled": 152,
+                                  "keys_pushed": 87, "bytes_transferred": 1048576,
+                                  "elapsed_ms": 3456, "keys_not_copied": 2},
+                           b"node 4 (10.0.0.4:7379): connection refused")
+frame("repair_response_running", "response",
+      "REPAIR response: run 3 started by this request, 12 of 40 (range, peer) pairs done, one failed",
+      OPS["REPAIR"], 70, HLC2, raw, meaning)
+raw, meaning = repair_body(0, 0, {k: 0 for k in REPAIR_U64}, b"")
+frame("repair_response_never_ran", "response",
+      "REPAIR status from a node that never ran a repair: everything 0, empty last_error",
+      OPS["REPAIR"], 71, HLC2, raw, meaning)
+
 # ---- malformed: frame stage ----
 def frame_error(name, direction, desc, raw, code, fatal=True, header_json=None, limits=None):
     e = {"stage": "frame", "code": code, "fatal": fatal}
@@ -309,6 +380,23 @@ body_error("challenge_short_nonce", "response", "CHALLENGE with a 16-byte nonce"
            OPS["HELLO"], 34, 0, struct.pack("<H", 1) + b(b"memdb") + nonce[:16], "BAD_REQUEST")
 body_error("error_response_message_too_long", "response", "error message of 1025 bytes (limit 1024)",
            OPS["GET"], 35, 0, b(b"e" * 1025), "BAD_REQUEST", status=15)
+
+# _CL and REPAIR bodies that must be refused (BAD_REQUEST)
+body_error("get_cl_request_short_prefix", "request",
+           "GET_CL body of 3 bytes: shorter than the 5-byte consistency prefix",
+           OPS["GET_CL"], 66, 0, b"\x02\xc8\x00", "BAD_REQUEST")
+body_error("get_cl_request_level_7", "request", "GET_CL with consistency level 7 (0-3 defined)",
+           OPS["GET_CL"], 67, 0, struct.pack("<BI", 7, 200) + b(b"k"), "BAD_REQUEST")
+body_error("set_cl_request_value_missing", "request",
+           "SET_CL whose plain body (after a valid prefix) lacks the value",
+           OPS["SET_CL"], 68, 0, cl("one", 0) + b(b"k"), "BAD_REQUEST")
+body_error("repair_request_bad_action", "request", "REPAIR action 3 (1 start, 2 status defined)",
+           OPS["REPAIR"], 72, 0, b"\x03", "BAD_REQUEST")
+body_error("repair_request_empty", "request", "REPAIR with an empty body (the action is missing)",
+           OPS["REPAIR"], 73, 0, b"", "BAD_REQUEST")
+body_error("repair_response_truncated", "response", "REPAIR response cut inside elapsed_ms",
+           OPS["REPAIR"], 74, 0, repair_body(1, 0, {k: 1 for k in REPAIR_U64}, b"")[0][:70],
+           "BAD_REQUEST")
 
 # CLUSTER_INFO bodies that must be refused (BAD_REQUEST)
 node_ok = ci_node(3, b"h:1", "normal", True, 0, 1, 1, 1, [5])

@@ -2,7 +2,9 @@
 # Installs everything memdb needs to build, test and fuzz on Debian 12.
 # Idempotent: packages already present are skipped; apt-get runs only when something is missing.
 # Used by the README quick start, .ci/run and the Dockerfile.
-# --with-redis also installs redis-server, the reference system of the bench/ comparisons.
+# --with-redis also installs redis-server, the reference system of bench/vs-redis and
+# bench/oplog-bench; --with-etcd installs etcd-server (etcd 3.4) and wrk, for bench/vs-etcd.
+# The two may be combined.
 set -euo pipefail
 
 PACKAGES=(
@@ -12,7 +14,16 @@ PACKAGES=(
   nlohmann-json3-dev clang libclang-rt-14-dev python3
 )
 
-if [ "${1:-}" = "--with-redis" ]; then PACKAGES+=(redis-server); fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-redis) PACKAGES+=(redis-server) ;;
+    --with-etcd) PACKAGES+=(etcd-server wrk) ;;
+    *)
+      echo "install-deps: unknown option $arg (expected --with-redis and/or --with-etcd)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do

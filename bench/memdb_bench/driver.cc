@@ -81,7 +81,10 @@ Result<RunReport> RunBenchmark(const Options& options, RunControl* control, std:
   RespCredentials resp_credentials{options.resp_auth, options.key_id, options.secret};
   ProtocolFactory factory;
   if (options.protocol == ProtocolKind::kMemdb) {
-    factory = [&] { return std::make_unique<MemdbClient>(&memdb_credentials); };
+    factory = [&] {
+      return std::make_unique<MemdbClient>(&memdb_credentials, protocol::Limits(),
+                                           options.consistency);
+    };
   } else {
     factory = [&] { return std::make_unique<RespClient>(&resp_credentials); };
   }

@@ -4,6 +4,7 @@
 
 #include "auth/hmac.h"
 #include "protocol/codec.h"
+#include "protocol/consistency_messages.h"
 #include "protocol/messages.h"
 
 namespace memdb::bench {
@@ -83,6 +84,15 @@ HandshakeResult MemdbClient::ContinueHandshake(std::string_view input, std::stri
 
 void MemdbClient::AppendRequest(std::string* out, Command command, uint32_t request_id,
                                 std::string_view key, std::string_view value) {
+  if (consistency_ != Consistency::kDefault) {
+    const protocol::RequestOptions options{consistency_, 0};
+    if (command == Command::kSet) {
+      protocol::AppendSetRequestCl(out, request_id, seen_, options, key, value);
+    } else {
+      protocol::AppendKeyRequestCl(out, Opcode::kGet, request_id, seen_, options, key);
+    }
+    return;
+  }
   if (command == Command::kSet) {
     protocol::AppendSetRequest(out, request_id, seen_, protocol::SetRequest{key, value});
   } else {
@@ -118,11 +128,13 @@ ParseResult MemdbClient::ParseReply(std::string_view input) {
     return result;
   }
   bool well_formed = false;
-  if (h.opcode == static_cast<uint8_t>(Opcode::kGet)) {
+  // GET_CL / SET_CL replies carry the plain operation's body.
+  const Opcode opcode = protocol::PlainKeyOpcode(h.opcode);
+  if (opcode == Opcode::kGet) {
     protocol::GetResult get;
     well_formed = protocol::ParseGetResponse(r.frame.body, &get).ok();
     result.kind = get.found ? ReplyKind::kOk : ReplyKind::kNil;
-  } else if (h.opcode == static_cast<uint8_t>(Opcode::kSet)) {
+  } else if (opcode == Opcode::kSet) {
     Version version;
     well_formed = protocol::ParseSetResponse(r.frame.body, &version).ok();
   }

@@ -2,6 +2,9 @@
 // AUTH{key_id, HMAC-SHA256(secret, nonce || key_id)} -> OK, then SET/GET frames matched to
 // their replies by request id.
 //
+// Consistency: with a level other than kDefault, requests are GET_CL/SET_CL carrying it (and
+// deadline 0: the node's replication.request_timeout_ms); replies come under the same opcode.
+//
 // Session clock: every request carries the highest timestamp seen on any response of this
 // connection (error responses included), as the protocol asks.
 //
@@ -12,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "memdb/consistency.h"
 #include "memdb/version.h"
 #include "memdb_bench/protocol_client.h"
 #include "protocol/frame.h"
@@ -28,8 +32,9 @@ class MemdbClient final : public ProtocolClient {
  public:
   // `credentials` must outlive the client (the driver owns one copy for all connections).
   explicit MemdbClient(const MemdbCredentials* credentials,
-                       protocol::Limits limits = protocol::Limits())
-      : credentials_(credentials), limits_(limits) {}
+                       protocol::Limits limits = protocol::Limits(),
+                       Consistency consistency = Consistency::kDefault)
+      : credentials_(credentials), limits_(limits), consistency_(consistency) {}
 
   void BeginHandshake(std::string* out) override;
   HandshakeResult ContinueHandshake(std::string_view input, std::string* out) override;
@@ -47,6 +52,7 @@ class MemdbClient final : public ProtocolClient {
 
   const MemdbCredentials* credentials_;
   protocol::Limits limits_;
+  Consistency consistency_;
   State state_ = State::kStart;
   Timestamp seen_ = 0;
 };

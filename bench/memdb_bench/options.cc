@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "memdb/secret_file.h"
@@ -54,6 +55,7 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv, const En
   std::string protocol = "memdb";
   std::string secret_file;
   std::string ratio = "1:10";
+  std::string consistency = "default";
   app.add_option("--protocol", protocol, "memdb | resp (Redis)")
       ->check(CLI::IsMember({"memdb", "resp"}))
       ->capture_default_str();
@@ -63,6 +65,10 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv, const En
   app.add_option("--key-id", o.key_id, "memdb key id; with resp --auth: ACL user name");
   app.add_option("--secret-file", secret_file, "File holding the secret / password");
   app.add_flag("--auth", o.resp_auth, "resp: send AUTH [key-id] <secret> on every connection");
+  CLI::Option* consistency_option =
+      app.add_option("--consistency", consistency,
+                     "memdb: one | quorum | all (GET_CL/SET_CL); default = plain GET/SET")
+          ->capture_default_str();
 
   app.add_option("-c,--connections", o.connections, "Connections in total")->capture_default_str();
   app.add_option("-P,--pipeline", o.pipeline, "Requests in flight per connection")
@@ -112,6 +118,15 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const* argv, const En
   if (o.port == 0) return Invalid("--port must be 1-65535");
   if (!ParseRatio(ratio, &w.ratio_sets, &w.ratio_gets)) {
     return Invalid("--ratio \"" + ratio + "\": expected SET:GET, e.g. 1:10, 1:0 or 0:1");
+  }
+
+  if (std::optional<Consistency> level = ParseConsistency(consistency); level.has_value()) {
+    o.consistency = *level;
+  } else {
+    return Invalid("--consistency \"" + consistency + "\": expected one, quorum, all or default");
+  }
+  if (consistency_option->count() > 0 && o.protocol != ProtocolKind::kMemdb) {
+    return Invalid("--consistency is for --protocol memdb");
   }
 
   // Bounds: exactly one of --requests / --duration.

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "memdb/consistency.h"
 #include "memdb/result.h"
 #include "memdb_bench/workload.h"
 
@@ -31,6 +32,9 @@ struct Options {
   std::string key_id;    // memdb: required; resp --auth: ACL username (optional)
   std::string secret;    // memdb: required; resp --auth: the password
   bool resp_auth = false;
+  // memdb: the level every request asks for. kDefault sends the plain GET/SET (the node's
+  // configured level); any other sends GET_CL/SET_CL with that level (docs/protocol.md).
+  Consistency consistency = Consistency::kDefault;
 
   // Load shape.
   uint32_t connections = 50;

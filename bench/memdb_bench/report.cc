@@ -140,6 +140,10 @@ std::string FormatText(const RunReport& r) {
           ProtocolName(o.protocol), o.host.c_str(), o.port, o.connections,
           o.connections == 1 ? "" : "s", o.threads, o.threads == 1 ? "" : "s",
           o.busy_poll ? " (busy-poll)" : "", o.pipeline, Ratio(o).c_str());
+  if (o.consistency != Consistency::kDefault) {
+    Appendf(&out, "consistency: %s (GET_CL/SET_CL)\n",
+            std::string(ConsistencyName(o.consistency)).c_str());
+  }
   Appendf(&out, "workload: ");
   if (o.bounded_by_time()) {
     Appendf(&out, "%.1f s", o.duration_s);
@@ -179,9 +183,10 @@ std::string FormatJson(const RunReport& r) {
   Appendf(&out, ",\"keyspace\":%llu,\"key_prefix\":%s,\"key_size\":%u,\"value_size\":%zu",
           static_cast<unsigned long long>(o.workload.keyspace),
           JsonString(o.workload.key_prefix).c_str(), r.key_size, o.workload.value_size);
-  Appendf(&out, ",\"ratio\":\"%s\",\"sequential\":%s,\"seed\":%llu,\"busy_poll\":%s}",
+  Appendf(&out, ",\"ratio\":\"%s\",\"sequential\":%s,\"seed\":%llu,\"busy_poll\":%s",
           Ratio(o).c_str(), o.workload.sequential ? "true" : "false",
           static_cast<unsigned long long>(o.workload.seed), o.busy_poll ? "true" : "false");
+  Appendf(&out, ",\"consistency\":\"%s\"}", std::string(ConsistencyName(o.consistency)).c_str());
   Appendf(&out, ",\"duration_s\":%.6f,\"interrupted\":%s,", r.duration_s,
           r.interrupted ? "true" : "false");
   AppendJsonStats(&out, "total", r.total, r.duration_s);

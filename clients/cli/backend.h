@@ -16,6 +16,8 @@
 
 #include "memdb/client.h"
 #include "memdb/cluster_info.h"
+#include "memdb/repair_progress.h"
+#include "memdb/request_options.h"
 #include "memdb/result.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
@@ -36,18 +38,24 @@ class Backend {
   virtual bool IsConnected() const = 0;
 
   virtual Status Ping() = 0;
+  // The key operations, at the consistency level and with the deadline in `options` (the
+  // defaults send the plain opcodes; memdb/request_options.h).
   // The value and its version, or std::nullopt when the key has no live value.
-  virtual Result<std::optional<VersionedValue>> Get(std::string_view key) = 0;
-  virtual Result<Version> Set(std::string_view key, std::string_view value) = 0;
+  virtual Result<std::optional<VersionedValue>> Get(std::string_view key,
+                                                    const RequestOptions& options) = 0;
+  virtual Result<Version> Set(std::string_view key, std::string_view value,
+                              const RequestOptions& options) = 0;
   // Whether a live value existed (and was deleted).
-  virtual Result<bool> Del(std::string_view key) = 0;
-  virtual Result<bool> Contains(std::string_view key) = 0;
+  virtual Result<bool> Del(std::string_view key, const RequestOptions& options) = 0;
+  virtual Result<bool> Contains(std::string_view key, const RequestOptions& options) = 0;
   // The node's counters (STATS; the names are listed in docs/protocol.md).
   virtual Result<StatList> Stats() = 0;
   // Asks the node to compact its operation log now (COMPACT); answers at once.
   virtual Result<CompactOutcome> Compact() = 0;
   // The node's view of the cluster (CLUSTER_INFO).
   virtual Result<ClusterView> ClusterInfo() = 0;
+  // Starts an anti-entropy repair (kStart) or reports its progress (kStatus): REPAIR.
+  virtual Result<RepairProgress> Repair(RepairAction action) = 0;
 
   // The session clock: the highest hybrid timestamp seen in any reply (memdb/client.h).
   virtual Timestamp SessionClock() const = 0;

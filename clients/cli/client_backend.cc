@@ -30,24 +30,26 @@ Status ClientBackend::Ping() {
   return Await(client_.PingAsync());
 }
 
-Result<std::optional<VersionedValue>> ClientBackend::Get(std::string_view key) {
+Result<std::optional<VersionedValue>> ClientBackend::Get(std::string_view key,
+                                                         const RequestOptions& options) {
   if (Status s = client_.Connect(); !s.ok()) return s;
-  return Await(client_.GetAsync(key));
+  return Await(client_.GetAsync(key, options));
 }
 
-Result<Version> ClientBackend::Set(std::string_view key, std::string_view value) {
+Result<Version> ClientBackend::Set(std::string_view key, std::string_view value,
+                                   const RequestOptions& options) {
   if (Status s = client_.Connect(); !s.ok()) return s;
-  return Await(client_.SetAsync(key, value));
+  return Await(client_.SetAsync(key, value, options));
 }
 
-Result<bool> ClientBackend::Del(std::string_view key) {
+Result<bool> ClientBackend::Del(std::string_view key, const RequestOptions& options) {
   if (Status s = client_.Connect(); !s.ok()) return s;
-  return Await(client_.DelAsync(key));
+  return Await(client_.DelAsync(key, options));
 }
 
-Result<bool> ClientBackend::Contains(std::string_view key) {
+Result<bool> ClientBackend::Contains(std::string_view key, const RequestOptions& options) {
   if (Status s = client_.Connect(); !s.ok()) return s;
-  return Await(client_.ContainsAsync(key));
+  return Await(client_.ContainsAsync(key, options));
 }
 
 Result<StatList> ClientBackend::Stats() {
@@ -63,6 +65,11 @@ Result<CompactOutcome> ClientBackend::Compact() {
 Result<ClusterView> ClientBackend::ClusterInfo() {
   if (Status s = client_.Connect(); !s.ok()) return s;
   return Await(client_.ClusterInfoAsync());
+}
+
+Result<RepairProgress> ClientBackend::Repair(RepairAction action) {
+  if (Status s = client_.Connect(); !s.ok()) return s;
+  return Await(client_.RepairAsync(action));
 }
 
 Timestamp ClientBackend::SessionClock() const { return client_.last_seen_timestamp(); }

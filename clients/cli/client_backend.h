@@ -26,13 +26,16 @@ class ClientBackend final : public Backend {
   Status Connect() override;
   bool IsConnected() const override;
   Status Ping() override;
-  Result<std::optional<VersionedValue>> Get(std::string_view key) override;
-  Result<Version> Set(std::string_view key, std::string_view value) override;
-  Result<bool> Del(std::string_view key) override;
-  Result<bool> Contains(std::string_view key) override;
+  Result<std::optional<VersionedValue>> Get(std::string_view key,
+                                            const RequestOptions& options) override;
+  Result<Version> Set(std::string_view key, std::string_view value,
+                      const RequestOptions& options) override;
+  Result<bool> Del(std::string_view key, const RequestOptions& options) override;
+  Result<bool> Contains(std::string_view key, const RequestOptions& options) override;
   Result<StatList> Stats() override;
   Result<CompactOutcome> Compact() override;
   Result<ClusterView> ClusterInfo() override;
+  Result<RepairProgress> Repair(RepairAction action) override;
   Timestamp SessionClock() const override;
 
  private:

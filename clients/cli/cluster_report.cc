@@ -76,6 +76,34 @@ std::string Tsv(const std::vector<std::string>& row) {
   return out + "\n";
 }
 
+// 5120 -> "5,120".
+std::string Grouped(uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// "catching up 42% (12/28 ranges, 5,120 records)" while the node catches up, "-" otherwise.
+std::string Catchup(const ClusterNode& node) {
+  const CatchupProgress& c = node.catchup;
+  if (!c.running()) return "-";
+  return "catching up " + std::to_string(c.percent()) + "% (" + std::to_string(c.ranges_done) +
+         "/" + std::to_string(c.ranges_total) + " ranges, " + Grouped(c.records_applied) +
+         " records)";
+}
+
+std::string CatchupJson(const ClusterNode& node) {
+  const CatchupProgress& c = node.catchup;
+  return "{\"phase\":" + JsonString(std::string(CatchupPhaseName(c.phase))) +
+         ",\"ranges_done\":" + std::to_string(c.ranges_done) +
+         ",\"ranges_total\":" + std::to_string(c.ranges_total) +
+         ",\"records_applied\":" + JsonU64(c.records_applied) + "}";
+}
+
 std::string Address(const ClusterView& view, NodeId id) {
   const ClusterNode* node = view.Find(id);
   return node == nullptr ? "?" : node->address;
@@ -124,8 +152,9 @@ Reply ClusterNodesReport(const ClusterView& view) {
   std::vector<ClusterNode> nodes = view.nodes;
   std::sort(nodes.begin(), nodes.end(),
             [](const ClusterNode& a, const ClusterNode& b) { return a.id < b.id; });
-  std::vector<std::vector<std::string>> rows = {
-      {"", "ID", "ADDRESS", "STATUS", "STATE", "GENERATION", "HEARTBEAT", "KEYS", "TOKENS", "PHI"}};
+  std::vector<std::vector<std::string>> rows = {{"", "ID", "ADDRESS", "STATUS", "STATE",
+                                                 "GENERATION", "HEARTBEAT", "KEYS", "TOKENS", "PHI",
+                                                 "CATCH-UP"}};
   std::string raw;
   std::string json = "\"self_id\":" + std::to_string(view.self_id) + ",\"nodes\":[";
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -135,17 +164,23 @@ Reply ClusterNodesReport(const ClusterView& view) {
     const std::string state = n.up ? "up" : "down";
     rows.push_back({self ? "*" : "", std::to_string(n.id), EscapeText(n.address), status, state,
                     std::to_string(n.generation), std::to_string(n.heartbeat),
-                    std::to_string(n.keys_held), std::to_string(n.tokens.size()), Phi(n)});
+                    std::to_string(n.keys_held), std::to_string(n.tokens.size()), Phi(n),
+                    Catchup(n)});
+    // The catch-up columns come last, after the self marker, so scripts reading the older
+    // columns by position keep working.
     raw +=
         Tsv({std::to_string(n.id), EscapeText(n.address), status, state,
              std::to_string(n.generation), std::to_string(n.heartbeat), std::to_string(n.keys_held),
-             std::to_string(n.tokens.size()), Phi(n), self ? "self" : "-"});
+             std::to_string(n.tokens.size()), Phi(n), self ? "self" : "-",
+             std::string(CatchupPhaseName(n.catchup.phase)), std::to_string(n.catchup.ranges_done),
+             std::to_string(n.catchup.ranges_total), std::to_string(n.catchup.records_applied)});
     if (i > 0) json += ",";
     json += "{\"id\":" + std::to_string(n.id) + ",\"address\":" + JsonString(n.address) +
             ",\"status\":" + JsonString(status) + ",\"up\":" + JsonBool(n.up) +
             ",\"self\":" + JsonBool(self) + ",\"generation\":" + JsonU64(n.generation) +
             ",\"heartbeat\":" + JsonU64(n.heartbeat) + ",\"keys_held\":" + JsonU64(n.keys_held) +
-            ",\"tokens\":" + std::to_string(n.tokens.size()) + ",\"phi\":" + PhiJson(n) + "}";
+            ",\"tokens\":" + std::to_string(n.tokens.size()) + ",\"phi\":" + PhiJson(n) +
+            ",\"catchup\":" + CatchupJson(n) + "}";
   }
   json += "]";
   std::string human = Table(rows);

@@ -2,8 +2,11 @@
 // of the node the CLI is connected to) rendered for people, for --raw and for --json.
 //
 //   CLUSTER NODES  one row per node: id, address, status, up/down (as the answering node sees
-//                  it), generation, heartbeat, keys held, token count, phi; the answering
-//                  node is marked with '*'.
+//                  it), generation, heartbeat, keys held, token count, phi, catch-up ("catching
+//                  up 42% (12/28 ranges, 5,120 records)" while the node catches up after a
+//                  restart, "-" otherwise); the answering node is marked with '*'. --raw adds
+//                  the catch-up phase, ranges done, ranges total and records applied after the
+//                  self marker; --json a "catchup" object.
 //   CLUSTER RING   the nodes whose tokens are in the ring, with their token count and the
 //                  share of the 2^64 ring they own, largest share first;
 //                  with --tokens, every token -> node, clockwise from 0.

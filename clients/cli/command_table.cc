@@ -57,6 +57,32 @@ constexpr std::array kCommands = {
                 "clockwise. CLUSTER INFO: cluster name, answering node, node and up/down\n"
                 "counts, ring version, keys held in total. All take --json and --raw.",
                 CmdCluster},
+    CommandSpec{"REPAIR", 0, 1, "REPAIR [--no-wait | STATUS]",
+                "Repair the node's ranges against their other replicas",
+                "Starts an anti-entropy repair on the node (REPAIR): for every range it\n"
+                "replicates, it compares hash trees with each other replica and copies the\n"
+                "newer entries both ways. Then polls every 0.5 s, showing the ranges done and\n"
+                "total, keys pulled and pushed and the time elapsed, until the run ends.\n"
+                "If a run is already going, follows that one. --no-wait: start and return.\n"
+                "REPAIR STATUS: the current or last run, once. Ctrl-C stops waiting, not the\n"
+                "repair. --json prints the final progress as one JSON object.",
+                CmdRepair},
+    CommandSpec{"CONSISTENCY", 0, 1, "CONSISTENCY [ONE|QUORUM|ALL|DEFAULT]",
+                "Show or set the consistency level of key commands",
+                "How many of a key's replicas must answer GET and CONTAINS, or acknowledge\n"
+                "SET and DEL, for the rest of the session (the shell, or a script's later\n"
+                "lines). DEFAULT is the node's setting (replication.read_consistency and\n"
+                "write_consistency). Without an argument, prints the current level.\n"
+                "Same as the --consistency option. Too few replicas up: UNAVAILABLE (nothing\n"
+                "done); the level not reached in time: TIMEOUT (a write may have happened).",
+                CmdConsistency},
+    CommandSpec{"DEADLINE", 0, 1, "DEADLINE [milliseconds]",
+                "Show or set the deadline of key commands",
+                "How long the node may take to reach the consistency level before it\n"
+                "answers TIMEOUT, for the rest of the session. 0 is the node's setting\n"
+                "(replication.request_timeout_ms). Without an argument, prints it. Same as\n"
+                "the --deadline-ms option; the CLI waits at least that long plus a second.",
+                CmdDeadline},
     CommandSpec{"HELP", 0, 1, "HELP [command]", "List the commands, or explain one",
                 "Without an argument lists the commands; HELP GET explains GET.", CmdHelp},
     CommandSpec{"QUIT", 0, 0, "QUIT", "Leave the shell",
@@ -75,7 +101,17 @@ std::string Plural(int n, std::string_view word) {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
+// Second words that TAB completes, after the command named first.
+struct Subcommands {
+  std::string_view command;
+  std::span<const std::string_view> words;
+};
 constexpr std::array<std::string_view, 3> kClusterSubcommands = {"NODES", "RING", "INFO"};
+constexpr std::array<std::string_view, 1> kRepairSubcommands = {"STATUS"};
+constexpr std::array<std::string_view, 4> kConsistencyLevels = {"ONE", "QUORUM", "ALL", "DEFAULT"};
+constexpr std::array<Subcommands, 3> kSubcommands = {
+    Subcommands{"CLUSTER", kClusterSubcommands}, Subcommands{"REPAIR", kRepairSubcommands},
+    Subcommands{"CONSISTENCY", kConsistencyLevels}};
 
 }  // namespace
 
@@ -172,11 +208,16 @@ Completion CompleteCommandLine(std::string_view before_cursor) {
   }
   const bool completes_name =
       word_index == 0 || (word_index == 1 && EqualsIgnoreCase(words[0], "help"));
-  const bool completes_cluster = word_index == 1 && EqualsIgnoreCase(words[0], "cluster");
-  if (!completes_name && !completes_cluster) return completion;
+  const Subcommands* sub = nullptr;
+  if (word_index == 1) {
+    for (const Subcommands& candidate : kSubcommands) {
+      if (EqualsIgnoreCase(words[0], candidate.command)) sub = &candidate;
+    }
+  }
+  if (!completes_name && sub == nullptr) return completion;
   std::vector<std::string_view> names;
-  if (completes_cluster) {
-    names.assign(kClusterSubcommands.begin(), kClusterSubcommands.end());
+  if (sub != nullptr) {
+    names.assign(sub->words.begin(), sub->words.end());
   } else {
     for (const CommandSpec& spec : kCommands) names.push_back(spec.name);
   }

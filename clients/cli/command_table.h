@@ -7,21 +7,37 @@
 #ifndef MEMDB_CLIENTS_CLI_COMMAND_TABLE_H_
 #define MEMDB_CLIENTS_CLI_COMMAND_TABLE_H_
 
+#include <chrono>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "clients/cli/progress.h"
 #include "clients/cli/reply.h"
+#include "memdb/request_options.h"
 #include "memdb/status.h"
 
 namespace memdb::cli {
 
 class Backend;
 
-// What a handler may use. Grows as commands need more (cluster/admin commands, later).
+// Waits `duration` between the polls of a long-running command (REPAIR); false when the user
+// interrupted (Ctrl-C): the command stops waiting.
+using WaitFn = std::function<bool(std::chrono::milliseconds duration)>;
+
+// What a handler may use. The runner keeps one for the whole session (a script, the shell), so
+// what a handler changes here (CONSISTENCY, DEADLINE) applies to the commands after it.
 struct CommandContext {
   Backend* backend = nullptr;  // not owned
+  // The consistency level and deadline of GET / SET / DEL / CONTAINS: --consistency and
+  // --deadline-ms, then the CONSISTENCY and DEADLINE commands.
+  RequestOptions request;
+  // Where long-running commands show progress; null: the runner's (progress.h). Not owned.
+  ProgressSink* progress = nullptr;
+  // null: sleeps, never interrupted.
+  WaitFn wait;
 };
 
 // Runs a command whose arity has been checked: args are the arguments after the name.
@@ -56,7 +72,8 @@ std::string HelpFor(const CommandSpec& spec);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Tab completion of command names, given the line up to the cursor. Completes the first word,
-// the word after HELP, and the subcommand after CLUSTER (NODES, RING, INFO). The inserted
+// the word after HELP, the subcommand after CLUSTER (NODES, RING, INFO) and REPAIR (STATUS),
+// and the level after CONSISTENCY (ONE, QUORUM, ALL, DEFAULT). The inserted
 // text follows the case of what was typed (lower case if the typed prefix is all lower case,
 // else upper case); a unique match gets a trailing space. `insert` is what to add at the
 // cursor (maybe nothing); `candidates` lists the matches when there is more than one (in table

@@ -1,10 +1,13 @@
 #include "clients/cli/commands.h"
 
 #include <chrono>
+#include <thread>
 #include <utility>
 
 #include "clients/cli/backend.h"
 #include "clients/cli/cluster_report.h"
+#include "clients/cli/repair_report.h"
+#include "clients/cli/request_settings.h"
 
 namespace memdb::cli {
 
@@ -22,14 +25,14 @@ Reply CmdPing(CommandContext& context, std::span<const std::string> /*args*/) {
 }
 
 Reply CmdGet(CommandContext& context, std::span<const std::string> args) {
-  Result<std::optional<VersionedValue>> got = context.backend->Get(args[0]);
+  Result<std::optional<VersionedValue>> got = context.backend->Get(args[0], context.request);
   if (!got.ok()) return Reply::Error(ErrorFromStatus(got.status()));
   if (!got->has_value()) return Reply::Nil();
   return Reply::Value(std::move((*got)->value), (*got)->version);
 }
 
 Reply CmdSet(CommandContext& context, std::span<const std::string> args) {
-  Result<Version> set = context.backend->Set(args[0], args[1]);
+  Result<Version> set = context.backend->Set(args[0], args[1], context.request);
   if (!set.ok()) return Reply::Error(ErrorFromStatus(set.status()));
   Reply reply = Reply::Word("OK");
   reply.version = *set;
@@ -37,13 +40,13 @@ Reply CmdSet(CommandContext& context, std::span<const std::string> args) {
 }
 
 Reply CmdDel(CommandContext& context, std::span<const std::string> args) {
-  Result<bool> existed = context.backend->Del(args[0]);
+  Result<bool> existed = context.backend->Del(args[0], context.request);
   if (!existed.ok()) return Reply::Error(ErrorFromStatus(existed.status()));
   return Reply::Integer("deleted", *existed ? 1 : 0);
 }
 
 Reply CmdContains(CommandContext& context, std::span<const std::string> args) {
-  Result<bool> present = context.backend->Contains(args[0]);
+  Result<bool> present = context.backend->Contains(args[0], context.request);
   if (!present.ok()) return Reply::Error(ErrorFromStatus(present.status()));
   return Reply::Bool("present", *present);
 }
@@ -90,6 +93,77 @@ Reply CmdCluster(CommandContext& context, std::span<const std::string> args) {
       return ClusterInfoReport(*view);
   }
   return Reply::None();
+}
+
+Reply CmdRepair(CommandContext& context, std::span<const std::string> args) {
+  constexpr std::string_view kUsage = " (usage: REPAIR [--no-wait | STATUS])";
+  enum class Mode { kFollow, kNoWait, kStatus } mode = Mode::kFollow;
+  if (!args.empty()) {
+    if (args[0] == "--no-wait") {
+      mode = Mode::kNoWait;
+    } else if (EqualsIgnoreCase(args[0], "status")) {
+      mode = Mode::kStatus;
+    } else {
+      return Reply::Error(
+          UsageError("unknown REPAIR argument '" + args[0] + "'" + std::string(kUsage)));
+    }
+  }
+  Result<RepairProgress> progress =
+      context.backend->Repair(mode == Mode::kStatus ? RepairAction::kStatus : RepairAction::kStart);
+  if (!progress.ok()) return Reply::Error(ErrorFromStatus(progress.status()));
+  if (mode != Mode::kFollow) return RepairReport(*progress);
+
+  // Follow the run this request started (or found running) until it ends. A later run (the
+  // periodic one) has another run_id: ours ended before it began.
+  const uint64_t run_id = progress->run_id;
+  const bool started_now = progress->started_now;
+  ProgressSink* sink = context.progress;
+  while (progress->running && progress->run_id == run_id) {
+    if (sink != nullptr) sink->Update(RepairProgressLine(*progress));
+    const bool waited = context.wait ? context.wait(kRepairPollInterval)
+                                     : (std::this_thread::sleep_for(kRepairPollInterval), true);
+    if (!waited) {
+      if (sink != nullptr) sink->Done();
+      return Reply::Error(CliError{"INTERRUPTED",
+                                   "stopped waiting; repair run " + std::to_string(run_id) +
+                                       " goes on at the node ('repair status' shows it)",
+                                   kExitCommandError});
+    }
+    Result<RepairProgress> next = context.backend->Repair(RepairAction::kStatus);
+    if (!next.ok()) {
+      if (sink != nullptr) sink->Done();
+      return Reply::Error(ErrorFromStatus(next.status()));
+    }
+    progress = std::move(next);
+  }
+  if (sink != nullptr) sink->Done();
+  progress->started_now = started_now;  // the final report says whether this command started it
+  return RepairReport(*progress);
+}
+
+Reply CmdConsistency(CommandContext& context, std::span<const std::string> args) {
+  if (args.empty()) {
+    const Consistency level = context.request.consistency;
+    return Reply::Report(DescribeConsistency(level) + "\n",
+                         std::string(ConsistencyName(level)) + "\n",
+                         "\"consistency\":\"" + std::string(ConsistencyName(level)) + "\"");
+  }
+  Result<Consistency> level = ParseConsistencyLevel(args[0], "CONSISTENCY");
+  if (!level.ok()) return Reply::Error(UsageError(level.status().message()));
+  context.request.consistency = *level;
+  return Reply::Word("OK");
+}
+
+Reply CmdDeadline(CommandContext& context, std::span<const std::string> args) {
+  if (args.empty()) {
+    const int64_t ms = context.request.deadline.count();
+    return Reply::Report(DescribeDeadline(context.request.deadline) + "\n",
+                         std::to_string(ms) + "\n", "\"deadline_ms\":" + std::to_string(ms));
+  }
+  Result<std::chrono::milliseconds> deadline = ParseDeadlineMs(args[0], "DEADLINE");
+  if (!deadline.ok()) return Reply::Error(UsageError(deadline.status().message()));
+  context.request.deadline = *deadline;
+  return Reply::Word("OK");
 }
 
 Reply CmdHelp(CommandContext& /*context*/, std::span<const std::string> args) {

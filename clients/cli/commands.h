@@ -4,6 +4,7 @@
 #ifndef MEMDB_CLIENTS_CLI_COMMANDS_H_
 #define MEMDB_CLIENTS_CLI_COMMANDS_H_
 
+#include <chrono>
 #include <span>
 #include <string>
 
@@ -22,6 +23,14 @@ Reply CmdStats(CommandContext& context, std::span<const std::string> args);
 Reply CmdCompact(CommandContext& context, std::span<const std::string> args);
 // CLUSTER NODES | RING [--tokens] | INFO (cluster_report.h).
 Reply CmdCluster(CommandContext& context, std::span<const std::string> args);
+// REPAIR: start and follow to the end (progress through context.progress, polls every
+// kRepairPollInterval); REPAIR --no-wait: start only; REPAIR STATUS: report once.
+Reply CmdRepair(CommandContext& context, std::span<const std::string> args);
+inline constexpr std::chrono::milliseconds kRepairPollInterval{500};
+
+// ---- session settings (context.request) ----
+Reply CmdConsistency(CommandContext& context, std::span<const std::string> args);
+Reply CmdDeadline(CommandContext& context, std::span<const std::string> args);
 
 // ---- local to the CLI ----
 Reply CmdHelp(CommandContext& context, std::span<const std::string> args);

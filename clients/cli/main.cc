@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <clocale>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "clients/cli/client_backend.h"
@@ -52,6 +55,17 @@ bool ReadAllStdin(std::string* data) {
     if (n == 0) return true;
     data->append(buf, static_cast<size_t>(n));
   }
+}
+
+// Between REPAIR polls: sleeps `duration` in short steps; false as soon as Ctrl-C is pressed
+// (the shell's SIGINT handler sets the flag; elsewhere Ctrl-C ends the process).
+bool WaitUnlessInterrupted(std::chrono::milliseconds duration) {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < until) {
+    if (memdb::cli::InterruptFlag()->load()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return !memdb::cli::InterruptFlag()->load();
 }
 
 std::string Address(const memdb::ClientOptions& client) {
@@ -106,8 +120,13 @@ int main(int argc, char** argv) {
   runner_options.continue_on_error = options.continue_on_error;
   runner_options.credentials = memdb::cli::DescribeCredentials(options);
   runner_options.address = Address(options.client);
-  memdb::cli::Runner runner(memdb::cli::CommandContext{&backend}, runner_options, std::cout,
-                            std::cerr);
+  runner_options.out_is_terminal = ::isatty(STDOUT_FILENO) == 1;
+  runner_options.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
+  memdb::cli::CommandContext context;
+  context.backend = &backend;
+  context.request = options.request;
+  context.wait = WaitUnlessInterrupted;
+  memdb::cli::Runner runner(std::move(context), runner_options, std::cout, std::cerr);
 
   if (one_shot) {
     if (options.stdin_value) {

@@ -11,6 +11,7 @@
 
 #include "clients/cli/command_table.h"
 #include "clients/cli/escape.h"
+#include "clients/cli/request_settings.h"
 #include "memdb/secret_file.h"
 
 #ifndef MEMDB_VERSION_STRING
@@ -29,6 +30,8 @@ enum class Flag {
   kSecretFile,
   kSecret,
   kTimeout,
+  kConsistency,
+  kDeadline,
   kJson,
   kRaw,
   kVerbose,
@@ -61,6 +64,13 @@ constexpr FlagSpec kFlags[] = {
     {Flag::kTimeout, "", "timeout", 't', "SECONDS",
      "limit for connecting and for each reply, e.g. 2.5\n"
      "or 500ms (default 5 seconds; 0 = wait forever)"},
+    {Flag::kConsistency, "Requests", "consistency", 0, "LEVEL",
+     "replicas that must answer GET/CONTAINS or\n"
+     "acknowledge SET/DEL: one, quorum, all, or\n"
+     "default (the node's setting; the default)"},
+    {Flag::kDeadline, "", "deadline-ms", 0, "MS",
+     "how long the node may take to reach that level\n"
+     "(default 0: the node's request_timeout_ms)"},
     {Flag::kJson, "Output", "json", 0, "", "one JSON object per command, one per line"},
     {Flag::kRaw, "", "raw", 0, "", "values as their exact bytes; errors to stderr"},
     {Flag::kVerbose, "", "verbose", 'v', "", "also show versions (GET, SET) and timing (PING)"},
@@ -336,6 +346,19 @@ Result<CliOptions> ParseCommandLine(const std::vector<std::string>& args, const 
     options.client.request_timeout = *timeout;
   }
 
+  if (flags.Has(Flag::kConsistency)) {
+    Result<Consistency> level =
+        ParseConsistencyLevel(*flags.Get(Flag::kConsistency), "--consistency");
+    if (!level.ok()) return level.status();
+    options.request.consistency = *level;
+  }
+  if (flags.Has(Flag::kDeadline)) {
+    Result<std::chrono::milliseconds> deadline =
+        ParseDeadlineMs(*flags.Get(Flag::kDeadline), "--deadline-ms");
+    if (!deadline.ok()) return deadline.status();
+    options.request.deadline = *deadline;
+  }
+
   if (flags.Has(Flag::kJson) && flags.Has(Flag::kRaw)) {
     return UsageStatus("--json and --raw cannot be used together");
   }
@@ -417,6 +440,8 @@ std::string UsageText() {
       "  memdb-cli SET greeting hello\n"
       "  memdb-cli --json GET greeting\n"
       "  memdb-cli -x SET photo < photo.jpg && memdb-cli --raw GET photo > copy.jpg\n"
+      "  memdb-cli --consistency quorum --deadline-ms 200 GET greeting\n"
+      "  memdb-cli repair\n"
       "  printf 'SET a 1\\nGET a\\n' | memdb-cli -p 7380 --secret-file app.secret\n"
       "\n"
       "More: docs/cli.md\n";

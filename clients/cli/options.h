@@ -19,6 +19,7 @@
 
 #include "clients/cli/output.h"
 #include "memdb/client_options.h"
+#include "memdb/request_options.h"
 #include "memdb/result.h"
 
 namespace memdb::cli {
@@ -37,6 +38,9 @@ struct CliOptions {
   // Where --secret values are in the parsed arguments: (index of the argument, offset of the
   // value in it — after "--secret=" or 0), so that main can blank them out of argv.
   std::vector<std::pair<size_t, size_t>> secret_args;
+
+  // --consistency and --deadline-ms: sent with GET / SET / DEL / CONTAINS.
+  RequestOptions request;
 
   FormatOptions format;
   bool stdin_value = false;        // -x: the command's last argument is read from stdin

@@ -9,7 +9,13 @@
 namespace memdb::cli {
 
 Runner::Runner(CommandContext context, RunnerOptions options, std::ostream& out, std::ostream& err)
-    : context_(context), options_(std::move(options)), out_(out), err_(err) {}
+    : context_(std::move(context)),
+      options_(std::move(options)),
+      out_(out),
+      err_(err),
+      progress_(options_.format.mode == OutputMode::kHuman ? out : err,
+                options_.format.mode == OutputMode::kHuman ? options_.out_is_terminal
+                                                           : options_.err_is_terminal) {}
 
 Reply Runner::Execute(const std::vector<std::string>& words) {
   if (words.empty()) return Reply::None();
@@ -25,7 +31,10 @@ Reply Runner::Execute(const std::vector<std::string>& words) {
   if (Status arity = CheckArity(*spec, args.size()); !arity.ok()) {
     reply = Reply::Error(UsageError(arity.message()));
   } else {
+    ProgressSink* const given = context_.progress;
+    if (given == nullptr) context_.progress = &progress_;
     reply = spec->handler(context_, args);
+    context_.progress = given;
   }
   reply.command = std::string(spec->name);
   return reply;

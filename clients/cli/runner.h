@@ -5,7 +5,11 @@
 // (commands.h); the reply is rendered (output.h) and written: human and JSON output to `out`
 // (errors included, so there is one record per command), raw output's errors to `err`.
 // Hints for people (which credentials were used after an authentication failure, whether the
-// server runs after a refused connection) go to `err`, once each.
+// server runs after a refused connection) go to `err`, once each. Progress of long-running
+// commands (REPAIR) goes to `out` in human mode, to `err` with --json and --raw (progress.h).
+//
+// Session: the CommandContext lives as long as the runner, so what a command changes in it
+// (CONSISTENCY, DEADLINE) holds for the commands after it.
 //
 // Threading: one thread. `out` and `err` are flushed after every command.
 #ifndef MEMDB_CLIENTS_CLI_RUNNER_H_
@@ -19,6 +23,7 @@
 
 #include "clients/cli/command_table.h"
 #include "clients/cli/output.h"
+#include "clients/cli/progress.h"
 #include "clients/cli/reply.h"
 
 namespace memdb::cli {
@@ -31,6 +36,10 @@ struct RunnerOptions {
   std::string credentials;
   // "host:port", for the hint after a refused connection.
   std::string address;
+  // Whether `out` / `err` are terminals: progress lines (REPAIR) rewrite themselves there,
+  // elsewhere each update is a line of its own (progress.h).
+  bool out_is_terminal = false;
+  bool err_is_terminal = false;
 };
 
 class Runner {
@@ -59,12 +68,15 @@ class Runner {
   void Write(const Reply& reply);
 
   const RunnerOptions& options() const { return options_; }
+  // The session's context (its request options as the commands left them).
+  const CommandContext& context() const { return context_; }
 
  private:
   CommandContext context_;
   RunnerOptions options_;
   std::ostream& out_;
   std::ostream& err_;
+  StreamProgress progress_;  // used when context_.progress is null
   bool credentials_hint_shown_ = false;
   bool connect_hint_shown_ = false;
 };

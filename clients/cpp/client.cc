@@ -2,11 +2,13 @@
 // parses its reply into the public types, and the synchronous methods wait on those.
 #include "memdb/client.h"
 
+#include <chrono>
 #include <memory>
 #include <utility>
 
 #include "clients/cpp/client_impl.h"
 #include "protocol/cluster_messages.h"
+#include "protocol/consistency_messages.h"
 #include "protocol/messages.h"
 
 namespace memdb {
@@ -27,13 +29,15 @@ Status Malformed(Opcode opcode, const Status& parse) {
 }
 
 // Submits a request whose reply `parse` turns into an R (a Result<T> or a Status); failures
-// before or instead of a reply become an R holding that Status.
+// before or instead of a reply become an R holding that Status. `timeout` is the client-side
+// limit (ClientImpl::ReplyTimeout).
 template <typename R, typename Parse>
 std::future<R> Call(ClientImpl* impl, Opcode opcode, size_t body_size,
-                    const client_internal::EncodeFn& encode, Parse parse) {
+                    std::chrono::milliseconds timeout, const client_internal::EncodeFn& encode,
+                    Parse parse) {
   auto promise = std::make_shared<std::promise<R>>();
   std::future<R> future = promise->get_future();
-  impl->Submit(opcode, body_size, encode,
+  impl->Submit(opcode, body_size, timeout, encode,
                [promise, parse](const Status& status, std::string_view body) {
                  if (!status.ok()) {
                    promise->set_value(R(status));
@@ -42,6 +46,60 @@ std::future<R> Call(ClientImpl* impl, Opcode opcode, size_t body_size,
                  }
                });
   return future;
+}
+
+template <typename R, typename Parse>
+std::future<R> Call(ClientImpl* impl, Opcode opcode, size_t body_size,
+                    const client_internal::EncodeFn& encode, Parse parse) {
+  return Call<R>(impl, opcode, body_size, impl->ReplyTimeout(std::chrono::milliseconds(0)), encode,
+                 parse);
+}
+
+template <typename R>
+std::future<R> Ready(R value) {
+  std::promise<R> promise;
+  promise.set_value(std::move(value));
+  return promise.get_future();
+}
+
+// The wire form of `options`; kInvalidArgument when a field is out of range.
+Status ToWire(const RequestOptions& options, protocol::RequestOptions* wire) {
+  const auto level = static_cast<uint8_t>(options.consistency);
+  if (level > kMaxConsistency) {
+    return Status(Code::kInvalidArgument, "consistency level " + std::to_string(level) +
+                                              " is not one of kDefault, kOne, kQuorum, kAll");
+  }
+  if (options.deadline.count() < 0 || options.deadline > kMaxRequestDeadline) {
+    return Status(Code::kInvalidArgument, "deadline of " +
+                                              std::to_string(options.deadline.count()) +
+                                              " ms is not between 0 and 4294967295 ms");
+  }
+  wire->consistency = options.consistency;
+  wire->deadline_ms = static_cast<uint32_t>(options.deadline.count());
+  return Status::Ok();
+}
+
+// A key request: `plain` (GET, SET, ...) when `options` are the defaults, else its _CL form with
+// the options' prefix, waiting for the reply at least the deadline plus the margin.
+// `encode(out, id, ts, wire)` writes the plain request when `wire` is null, else the _CL one;
+// `parse(body, opcode)` reads the reply (the _CL reply's body is the plain one's).
+template <typename R, typename Encode, typename Parse>
+std::future<R> KeyCall(ClientImpl* impl, Opcode plain, const RequestOptions& options,
+                       size_t plain_body_size, Encode encode, Parse parse) {
+  if (options.is_default()) {
+    return Call<R>(
+        impl, plain, plain_body_size,
+        [encode](std::string* out, uint32_t id, Timestamp ts) { encode(out, id, ts, nullptr); },
+        [parse, plain](std::string_view body) { return parse(body, plain); });
+  }
+  protocol::RequestOptions wire;
+  if (Status s = ToWire(options, &wire); !s.ok()) return Ready<R>(R(s));
+  const Opcode opcode = protocol::ConsistencyKeyOpcode(plain);
+  return Call<R>(
+      impl, opcode, protocol::kConsistencyPrefixSize + plain_body_size,
+      impl->ReplyTimeout(options.deadline),
+      [encode, wire](std::string* out, uint32_t id, Timestamp ts) { encode(out, id, ts, &wire); },
+      [parse, opcode](std::string_view body) { return parse(body, opcode); });
 }
 
 }  // namespace
@@ -60,65 +118,98 @@ void Client::ObserveTimestamp(Timestamp ts) { impl_->clock().Observe(ts); }
 // ---- asynchronous ----
 
 std::future<Result<std::optional<VersionedValue>>> Client::GetAsync(std::string_view key) {
+  return GetAsync(key, RequestOptions());
+}
+std::future<Result<Version>> Client::SetAsync(std::string_view key, std::string_view value) {
+  return SetAsync(key, value, RequestOptions());
+}
+std::future<Result<bool>> Client::DelAsync(std::string_view key) {
+  return DelAsync(key, RequestOptions());
+}
+std::future<Result<bool>> Client::ContainsAsync(std::string_view key) {
+  return ContainsAsync(key, RequestOptions());
+}
+
+std::future<Result<std::optional<VersionedValue>>> Client::GetAsync(std::string_view key,
+                                                                    const RequestOptions& options) {
   using R = Result<std::optional<VersionedValue>>;
-  return Call<R>(
-      impl_.get(), Opcode::kGet, KeyBodySize(key),
-      [key](std::string* out, uint32_t id, Timestamp ts) {
-        protocol::AppendKeyRequest(out, Opcode::kGet, id, ts, key);
+  return KeyCall<R>(
+      impl_.get(), Opcode::kGet, options, KeyBodySize(key),
+      [key](std::string* out, uint32_t id, Timestamp ts, const protocol::RequestOptions* wire) {
+        if (wire == nullptr) {
+          protocol::AppendKeyRequest(out, Opcode::kGet, id, ts, key);
+        } else {
+          protocol::AppendKeyRequestCl(out, Opcode::kGet, id, ts, *wire, key);
+        }
       },
-      [](std::string_view body) -> R {
+      [](std::string_view body, Opcode opcode) -> R {
         protocol::GetResult got;
         Status s = protocol::ParseGetResponse(body, &got);
-        if (!s.ok()) return Malformed(Opcode::kGet, s);
+        if (!s.ok()) return Malformed(opcode, s);
         if (!got.found) return std::optional<VersionedValue>();
         return std::optional<VersionedValue>(VersionedValue{std::string(got.value), got.version});
       });
 }
 
-std::future<Result<Version>> Client::SetAsync(std::string_view key, std::string_view value) {
+std::future<Result<Version>> Client::SetAsync(std::string_view key, std::string_view value,
+                                              const RequestOptions& options) {
   using R = Result<Version>;
-  return Call<R>(
-      impl_.get(), Opcode::kSet, 2 * kLengthPrefix + key.size() + value.size(),
-      [key, value](std::string* out, uint32_t id, Timestamp ts) {
-        protocol::SetRequest set;
-        set.key = key;
-        set.value = value;
-        protocol::AppendSetRequest(out, id, ts, set);
+  return KeyCall<R>(
+      impl_.get(), Opcode::kSet, options, 2 * kLengthPrefix + key.size() + value.size(),
+      [key, value](std::string* out, uint32_t id, Timestamp ts,
+                   const protocol::RequestOptions* wire) {
+        if (wire == nullptr) {
+          protocol::SetRequest set;
+          set.key = key;
+          set.value = value;
+          protocol::AppendSetRequest(out, id, ts, set);
+        } else {
+          protocol::AppendSetRequestCl(out, id, ts, *wire, key, value);
+        }
       },
-      [](std::string_view body) -> R {
+      [](std::string_view body, Opcode opcode) -> R {
         Version version;
         Status s = protocol::ParseSetResponse(body, &version);
-        if (!s.ok()) return Malformed(Opcode::kSet, s);
+        if (!s.ok()) return Malformed(opcode, s);
         return version;
       });
 }
 
-std::future<Result<bool>> Client::DelAsync(std::string_view key) {
+std::future<Result<bool>> Client::DelAsync(std::string_view key, const RequestOptions& options) {
   using R = Result<bool>;
-  return Call<R>(
-      impl_.get(), Opcode::kDel, KeyBodySize(key),
-      [key](std::string* out, uint32_t id, Timestamp ts) {
-        protocol::AppendKeyRequest(out, Opcode::kDel, id, ts, key);
+  return KeyCall<R>(
+      impl_.get(), Opcode::kDel, options, KeyBodySize(key),
+      [key](std::string* out, uint32_t id, Timestamp ts, const protocol::RequestOptions* wire) {
+        if (wire == nullptr) {
+          protocol::AppendKeyRequest(out, Opcode::kDel, id, ts, key);
+        } else {
+          protocol::AppendKeyRequestCl(out, Opcode::kDel, id, ts, *wire, key);
+        }
       },
-      [](std::string_view body) -> R {
+      [](std::string_view body, Opcode opcode) -> R {
         protocol::DelResult del;
         Status s = protocol::ParseDelResponse(body, &del);
-        if (!s.ok()) return Malformed(Opcode::kDel, s);
+        if (!s.ok()) return Malformed(opcode, s);
         return del.existed;
       });
 }
 
-std::future<Result<bool>> Client::ContainsAsync(std::string_view key) {
+std::future<Result<bool>> Client::ContainsAsync(std::string_view key,
+                                                const RequestOptions& options) {
   using R = Result<bool>;
-  return Call<R>(
-      impl_.get(), Opcode::kContains, KeyBodySize(key),
-      [key](std::string* out, uint32_t id, Timestamp ts) {
-        protocol::AppendKeyRequest(out, Opcode::kContains, id, ts, key);
+  return KeyCall<R>(
+      impl_.get(), Opcode::kContains, options, KeyBodySize(key),
+      [key](std::string* out, uint32_t id, Timestamp ts, const protocol::RequestOptions* wire) {
+        if (wire == nullptr) {
+          protocol::AppendKeyRequest(out, Opcode::kContains, id, ts, key);
+        } else {
+          protocol::AppendKeyRequestCl(out, Opcode::kContains, id, ts, *wire, key);
+        }
       },
-      [](std::string_view body) -> R {
+      [](std::string_view body, Opcode opcode) -> R {
         bool present = false;
         Status s = protocol::ParseContainsResponse(body, &present);
-        if (!s.ok()) return Malformed(Opcode::kContains, s);
+        if (!s.ok()) return Malformed(opcode, s);
         return present;
       });
 }
@@ -196,10 +287,31 @@ std::future<Result<ClusterView>> Client::ClusterInfoAsync() {
           node.generation = n.generation;
           node.heartbeat = n.heartbeat;
           node.keys_held = n.keys_held;
+          node.catchup = n.catchup;
           node.tokens = std::move(n.tokens);
           view.nodes.push_back(std::move(node));
         }
         return view;
+      });
+}
+
+std::future<Result<RepairProgress>> Client::RepairAsync(RepairAction action) {
+  using R = Result<RepairProgress>;
+  if (action != RepairAction::kStart && action != RepairAction::kStatus) {
+    return Ready<R>(R(Status(Code::kInvalidArgument, "repair action " +
+                                                         std::to_string(static_cast<int>(action)) +
+                                                         " is neither kStart nor kStatus")));
+  }
+  return Call<R>(
+      impl_.get(), Opcode::kRepair, 1,
+      [action](std::string* out, uint32_t id, Timestamp ts) {
+        protocol::AppendRepairRequest(out, id, ts, action);
+      },
+      [](std::string_view body) -> R {
+        RepairProgress progress;
+        Status s = protocol::ParseRepairResponse(body, &progress);
+        if (!s.ok()) return Malformed(Opcode::kRepair, s);
+        return progress;
       });
 }
 
@@ -219,5 +331,21 @@ Status Client::Ping() { return PingAsync().get(); }
 Result<std::vector<std::pair<std::string, uint64_t>>> Client::Stats() { return StatsAsync().get(); }
 Result<CompactOutcome> Client::Compact() { return CompactAsync().get(); }
 Result<ClusterView> Client::ClusterInfo() { return ClusterInfoAsync().get(); }
+Result<RepairProgress> Client::Repair(RepairAction action) { return RepairAsync(action).get(); }
+
+Result<std::optional<VersionedValue>> Client::Get(std::string_view key,
+                                                  const RequestOptions& options) {
+  return GetAsync(key, options).get();
+}
+Result<Version> Client::Set(std::string_view key, std::string_view value,
+                            const RequestOptions& options) {
+  return SetAsync(key, value, options).get();
+}
+Result<bool> Client::Del(std::string_view key, const RequestOptions& options) {
+  return DelAsync(key, options).get();
+}
+Result<bool> Client::Contains(std::string_view key, const RequestOptions& options) {
+  return ContainsAsync(key, options).get();
+}
 
 }  // namespace memdb

@@ -2,6 +2,7 @@
 
 #include <string.h>  // explicit_bzero
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -171,7 +172,15 @@ Result<std::shared_ptr<Connection>> ClientImpl::OpenConnection() {
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-void ClientImpl::Submit(protocol::Opcode opcode, size_t body_size, const EncodeFn& encode,
+std::chrono::milliseconds ClientImpl::ReplyTimeout(
+    std::chrono::milliseconds server_deadline) const {
+  if (options_.request_timeout.count() <= 0) return std::chrono::milliseconds(0);
+  if (server_deadline.count() <= 0) return options_.request_timeout;
+  return std::max(options_.request_timeout, server_deadline + options_.deadline_margin);
+}
+
+void ClientImpl::Submit(protocol::Opcode opcode, size_t body_size,
+                        std::chrono::milliseconds timeout, const EncodeFn& encode,
                         Completion done) {
   if (body_size > options_.max_frame_bytes) {
     done(
@@ -205,7 +214,8 @@ void ClientImpl::Submit(protocol::Opcode opcode, size_t body_size, const EncodeF
     PendingRequest request;
     request.connection_id = conn->id();
     request.opcode = opcode;
-    request.deadline = DeadlineAfter(options_.request_timeout);
+    request.deadline = DeadlineAfter(timeout);
+    request.timeout = timeout;
     request.complete = std::move(done);
     const bool earliest = request.deadline < pending_.NextDeadline();
     pending_.Add(id, std::move(request));
@@ -290,10 +300,9 @@ void ClientImpl::TimerLoop() {
     std::vector<PendingRequest> expired = pending_.TakeExpired(SteadyClock::now());
     lock.unlock();
     for (PendingRequest& request : expired) {
-      request.complete(
-          Status(Code::kTimeout, OpName(request.opcode) + ": no reply within " +
-                                     std::to_string(options_.request_timeout.count()) + " ms"),
-          {});
+      request.complete(Status(Code::kTimeout, OpName(request.opcode) + ": no reply within " +
+                                                  std::to_string(request.timeout.count()) + " ms"),
+                       {});
     }
     lock.lock();
   }

@@ -18,6 +18,7 @@
 #define MEMDB_CLIENTS_CPP_CLIENT_IMPL_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -25,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "clients/cpp/connection.h"
 #include "clients/cpp/pending_table.h"
@@ -56,7 +58,18 @@ class ClientImpl final : public ConnectionListener {
   // Sends one request: `encode` is called once, on this thread, before Submit returns; `done`
   // is called exactly once with the outcome, possibly on this thread (e.g. cannot connect) or
   // on a client thread. `body_size` is checked against max_frame_bytes before anything else.
-  void Submit(protocol::Opcode opcode, size_t body_size, const EncodeFn& encode, Completion done);
+  void Submit(protocol::Opcode opcode, size_t body_size, const EncodeFn& encode, Completion done) {
+    Submit(opcode, body_size, options_.request_timeout, encode, std::move(done));
+  }
+  // As above, failing the request with kTimeout after `timeout` (zero: never) instead of
+  // ClientOptions::request_timeout.
+  void Submit(protocol::Opcode opcode, size_t body_size, std::chrono::milliseconds timeout,
+              const EncodeFn& encode, Completion done);
+
+  // How long to wait for the reply to a request the node may work on for `server_deadline`
+  // (RequestOptions::deadline; zero: the node's default, unknown here): request_timeout, raised
+  // to server_deadline + deadline_margin when that is longer. Zero (no limit) stays zero.
+  std::chrono::milliseconds ReplyTimeout(std::chrono::milliseconds server_deadline) const;
 
   SessionClock& clock() { return clock_; }
   // Replies seen with protocol::kFlagNotOwner (counted before their completion runs).

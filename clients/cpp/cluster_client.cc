@@ -255,20 +255,35 @@ Status ClusterClient::Connect() { return impl_->Connect(); }
 Status ClusterClient::RefreshTopology() { return impl_->Refresh(/*avoid=*/""); }
 
 Result<std::optional<VersionedValue>> ClusterClient::Get(std::string_view key) {
-  return impl_->Run<Result<std::optional<VersionedValue>>>(key,
-                                                           [key](Client& c) { return c.Get(key); });
+  return Get(key, RequestOptions());
 }
-
 Result<Version> ClusterClient::Set(std::string_view key, std::string_view value) {
-  return impl_->Run<Result<Version>>(key, [key, value](Client& c) { return c.Set(key, value); });
+  return Set(key, value, RequestOptions());
 }
-
-Result<bool> ClusterClient::Del(std::string_view key) {
-  return impl_->Run<Result<bool>>(key, [key](Client& c) { return c.Del(key); });
-}
-
+Result<bool> ClusterClient::Del(std::string_view key) { return Del(key, RequestOptions()); }
 Result<bool> ClusterClient::Contains(std::string_view key) {
-  return impl_->Run<Result<bool>>(key, [key](Client& c) { return c.Contains(key); });
+  return Contains(key, RequestOptions());
+}
+
+Result<std::optional<VersionedValue>> ClusterClient::Get(std::string_view key,
+                                                         const RequestOptions& options) {
+  return impl_->Run<Result<std::optional<VersionedValue>>>(
+      key, [key, &options](Client& c) { return c.Get(key, options); });
+}
+
+Result<Version> ClusterClient::Set(std::string_view key, std::string_view value,
+                                   const RequestOptions& options) {
+  return impl_->Run<Result<Version>>(
+      key, [key, value, &options](Client& c) { return c.Set(key, value, options); });
+}
+
+Result<bool> ClusterClient::Del(std::string_view key, const RequestOptions& options) {
+  return impl_->Run<Result<bool>>(key, [key, &options](Client& c) { return c.Del(key, options); });
+}
+
+Result<bool> ClusterClient::Contains(std::string_view key, const RequestOptions& options) {
+  return impl_->Run<Result<bool>>(key,
+                                  [key, &options](Client& c) { return c.Contains(key, options); });
 }
 
 ClusterView ClusterClient::topology() const { return impl_->topology(); }

@@ -6,6 +6,7 @@
 #ifndef MEMDB_CLIENTS_CPP_PENDING_TABLE_H_
 #define MEMDB_CLIENTS_CPP_PENDING_TABLE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,6 +30,7 @@ struct PendingRequest {
   uint64_t connection_id = 0;  // the connection it was sent on
   protocol::Opcode opcode = protocol::Opcode::kPing;
   Deadline deadline = kNoDeadline;
+  std::chrono::milliseconds timeout{0};  // what `deadline` was set from, for the message
   Completion complete;
 };
 

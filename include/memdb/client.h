@@ -10,6 +10,10 @@
 //   memdb::Result<memdb::Version> set = client.Set("k", "v");
 //   memdb::Result<std::optional<memdb::VersionedValue>> got = client.Get("k");
 //
+//   // A quorum of the key's replicas, within 200 ms (see "Consistency levels" below).
+//   memdb::RequestOptions quorum{memdb::Consistency::kQuorum, std::chrono::milliseconds(200)};
+//   memdb::Result<std::optional<memdb::VersionedValue>> fresh = client.Get("k", quorum);
+//
 //   // Pipelining: many requests in flight on the one connection.
 //   std::vector<std::future<memdb::Result<memdb::Version>>> writes;
 //   for (...) writes.push_back(client.SetAsync(key, value));
@@ -42,7 +46,24 @@
 //     another request with an error that ends the connection; the next request reconnects;
 //   - kAuthFailed: the server rejected the credentials (with the server's message);
 //   - kInvalidArgument: the request is larger than ClientOptions::max_frame_bytes (checked
-//     before sending: an oversize frame would make the server close the connection).
+//     before sending: an oversize frame would make the server close the connection), or its
+//     RequestOptions are out of range.
+//
+// Consistency levels and deadlines. Get, Set, Del and Contains take an optional
+// memdb::RequestOptions (request_options.h): the consistency level (ONE, QUORUM, ALL, or the
+// node's default) and a deadline for the coordinating node. Defaults go out as the plain
+// opcodes; anything else as GET_CL / SET_CL / DEL_CL / CONTAINS_CL, whose replies are the plain
+// ones (the timeout message names the _CL opcode: "GET_CL: no reply within 1200 ms"). What
+// they add to the errors above:
+//   - kUnavailable: fewer of the key's replicas are up than the level needs (the server's
+//     message names them, e.g. "QUORUM needs 2 replicas, 1 up (node 3 down)"); nothing was
+//     read or written;
+//   - kTimeout with the server's message (e.g. "QUORUM not reached in time: 1 of 2 replicas
+//     answered"): the level was not reached by the deadline; a write's outcome is unknown (it
+//     may or may not have been applied, on some replicas).
+// With a deadline the client's own timeout becomes max(request_timeout, deadline +
+// deadline_margin), so it does not fire before the node's answer. A lone node meets every level
+// with its own copy.
 //
 // Session clock. Every reply carries the node's hybrid logical clock; the client keeps the
 // highest value seen (last_seen_timestamp) and sends it with each request, so a later write
@@ -61,6 +82,9 @@
 #include "memdb/client_options.h"
 #include "memdb/cluster_info.h"
 #include "memdb/compact_outcome.h"
+#include "memdb/consistency.h"
+#include "memdb/repair_progress.h"
+#include "memdb/request_options.h"
 #include "memdb/result.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
@@ -108,6 +132,11 @@ class Client {
   // Whether a live value existed (and was deleted).
   Result<bool> Del(std::string_view key);
   Result<bool> Contains(std::string_view key);
+  // The same with a consistency level and deadline (see "Consistency levels" above).
+  Result<std::optional<VersionedValue>> Get(std::string_view key, const RequestOptions& options);
+  Result<Version> Set(std::string_view key, std::string_view value, const RequestOptions& options);
+  Result<bool> Del(std::string_view key, const RequestOptions& options);
+  Result<bool> Contains(std::string_view key, const RequestOptions& options);
   // A round trip to the server.
   Status Ping();
   // The node's counters (name, value) in the server's order: keys, store bytes, requests,
@@ -121,6 +150,11 @@ class Client {
   // status, up/down as that node sees them, generation, heartbeat, keys held and ring tokens.
   // A single node answers with a one-node view.
   Result<ClusterView> ClusterInfo();
+  // Anti-entropy repair on the answering node (REPAIR, admin). kStart starts a repair of every
+  // range the node replicates, unless one is running (started_now says which), and answers at
+  // once; kStatus only reports. Poll with kStatus until `running` is false. kNotImplemented from
+  // a node that does not replicate; kInvalidArgument for an action that is neither.
+  Result<RepairProgress> Repair(RepairAction action);
 
   // ---- asynchronous API: many requests in flight on one connection ----
   // The key and value are copied into the request before the call returns.
@@ -129,10 +163,17 @@ class Client {
   std::future<Result<Version>> SetAsync(std::string_view key, std::string_view value);
   std::future<Result<bool>> DelAsync(std::string_view key);
   std::future<Result<bool>> ContainsAsync(std::string_view key);
+  std::future<Result<std::optional<VersionedValue>>> GetAsync(std::string_view key,
+                                                              const RequestOptions& options);
+  std::future<Result<Version>> SetAsync(std::string_view key, std::string_view value,
+                                        const RequestOptions& options);
+  std::future<Result<bool>> DelAsync(std::string_view key, const RequestOptions& options);
+  std::future<Result<bool>> ContainsAsync(std::string_view key, const RequestOptions& options);
   std::future<Status> PingAsync();
   std::future<Result<std::vector<std::pair<std::string, uint64_t>>>> StatsAsync();
   std::future<Result<CompactOutcome>> CompactAsync();
   std::future<Result<ClusterView>> ClusterInfoAsync();
+  std::future<Result<RepairProgress>> RepairAsync(RepairAction action);
 
   // ---- cluster routing hint ----
 

@@ -34,8 +34,15 @@ struct ClientOptions {
   // A request without a reply after this long completes with Code::kTimeout (its entry is
   // removed; a reply arriving later is dropped). Also bounds how long a write may block on a
   // full socket buffer: a write that stalls this long breaks the connection. Zero means no
-  // limit.
+  // limit. A request with a RequestOptions::deadline waits at least deadline + deadline_margin
+  // (see below), whichever is longer.
   std::chrono::milliseconds request_timeout{5000};
+
+  // For a request with a deadline (RequestOptions::deadline > 0): how much longer than the
+  // deadline the client waits for the reply, so that the node's own answer — the value, or
+  // TIMEOUT saying how many replicas answered — arrives before the client gives up. Covers the
+  // network round trip and the node's queueing.
+  std::chrono::milliseconds deadline_margin{1000};
 
   // When the connection is down (never opened, broken, or closed by the server), the next
   // request opens a new one (new handshake) before it is sent. When false, requests fail with

@@ -23,8 +23,9 @@
 //   - the owner's connection failed (kConnectionFailed): the request is then retried once
 //     through another node, which forwards it to the owner — so a SET or DEL may be applied
 //     twice, like any retried write (last write wins);
-//   - a reply was UNAVAILABLE (the node forwarding the request sees the owner down: the
-//     ring may have changed);
+//   - a reply was UNAVAILABLE (the node forwarding the request sees the owner down, or too
+//     few of the key's replicas are up for the requested consistency level: the ring may have
+//     changed);
 //   - refresh_interval has passed since the last fetch (when non-zero);
 //   - RefreshTopology() is called.
 // A reply from the owner is returned as is, whatever it says: server errors, kTimeout (the
@@ -47,6 +48,7 @@
 #include "memdb/client.h"
 #include "memdb/client_options.h"
 #include "memdb/cluster_info.h"
+#include "memdb/request_options.h"
 #include "memdb/result.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
@@ -88,6 +90,13 @@ class ClusterClient {
   Result<Version> Set(std::string_view key, std::string_view value);
   Result<bool> Del(std::string_view key);
   Result<bool> Contains(std::string_view key);
+  // The same with a consistency level and deadline (memdb/request_options.h), as memdb::Client
+  // sends them. kUnavailable (too few replicas up) triggers a refresh like any UNAVAILABLE but
+  // is returned as is; kTimeout (the level not reached by the deadline) is returned as is.
+  Result<std::optional<VersionedValue>> Get(std::string_view key, const RequestOptions& options);
+  Result<Version> Set(std::string_view key, std::string_view value, const RequestOptions& options);
+  Result<bool> Del(std::string_view key, const RequestOptions& options);
+  Result<bool> Contains(std::string_view key, const RequestOptions& options);
 
   // The current view (empty before the first fetch).
   ClusterView topology() const;

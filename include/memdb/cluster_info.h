@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "memdb/catchup_progress.h"
 #include "memdb/node_status.h"
 #include "memdb/version.h"
 
@@ -27,6 +28,9 @@ struct ClusterNode {
   uint64_t heartbeat = 0;        // its heartbeat version within the generation
   uint64_t keys_held = 0;        // as last gossiped by that node
   std::vector<uint64_t> tokens;  // its ring tokens, in the order it sent them
+  // Its catch-up after a restart, as last gossiped by that node (phase none: no catch-up in
+  // this life, or an answering node too old to report it).
+  CatchupProgress catchup;
 
   // True when the node's tokens are in the ring (normal, leaving).
   bool owns_ranges() const { return NodeStatusOwnsRanges(status); }

@@ -28,7 +28,7 @@ void GossipDriver::OnTimer() {
     ++counters_.syns_sent;
     counters_.bytes_sent += body.size();
     std::string address = send.address;
-    transport_->Send(send.address, kSynOpcode, clock_->Tick(), std::move(body),
+    transport_->Send(send.address, kSynOpcode, clock_->Tick(), std::move(body), 0,
                      [this, address = std::move(address)](const PeerResponse& response) {
                        OnAck(address, response);
                      });
@@ -53,7 +53,7 @@ void GossipDriver::OnAck(const std::string& address, const PeerResponse& respons
   std::string body;
   EncodeGossipAck2(*ack2, &body);
   counters_.bytes_sent += body.size();
-  transport_->Send(address, kAck2Opcode, clock_->Tick(), std::move(body),
+  transport_->Send(address, kAck2Opcode, clock_->Tick(), std::move(body), 0,
                    [this](const PeerResponse& reply) {
                      if (reply.timestamp != 0) (void)clock_->Observe(reply.timestamp);
                      if (!reply.status.ok()) ++counters_.send_failures;

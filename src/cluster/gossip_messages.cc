@@ -17,7 +17,9 @@ constexpr uint8_t kFieldAddress = 1u << 0;
 constexpr uint8_t kFieldStatus = 1u << 1;
 constexpr uint8_t kFieldTokens = 1u << 2;
 constexpr uint8_t kFieldKeysHeld = 1u << 3;
-constexpr uint8_t kKnownFields = kFieldAddress | kFieldStatus | kFieldTokens | kFieldKeysHeld;
+constexpr uint8_t kFieldCatchup = 1u << 4;  // format 2
+constexpr uint8_t kFormat1Fields = kFieldAddress | kFieldStatus | kFieldTokens | kFieldKeysHeld;
+constexpr uint8_t kFormat2Fields = kFormat1Fields | kFieldCatchup;
 
 // Smallest encodings, used to bound counts by the bytes that remain before allocating.
 constexpr size_t kDigestSize = 4 + 8 + 8;
@@ -55,6 +57,7 @@ void PutDelta(const MemberState& m, std::string* out) {
   if (m.status.version != 0) mask |= kFieldStatus;
   if (m.tokens.version != 0) mask |= kFieldTokens;
   if (m.keys_held.version != 0) mask |= kFieldKeysHeld;
+  if (m.catchup.version != 0) mask |= kFieldCatchup;
   PutU32(out, m.id);
   PutU64(out, m.generation);
   PutU64(out, m.heartbeat);
@@ -78,6 +81,21 @@ void PutDelta(const MemberState& m, std::string* out) {
     PutU64(out, m.keys_held.version);
     PutU64(out, m.keys_held.value);
   }
+  if (mask & kFieldCatchup) {
+    PutU64(out, m.catchup.version);
+    PutU8(out, static_cast<uint8_t>(m.catchup.value.phase));
+    PutU32(out, m.catchup.value.ranges_done);
+    PutU32(out, m.catchup.value.ranges_total);
+    PutU64(out, m.catchup.value.records_applied);
+  }
+}
+
+// The oldest format that can carry `deltas` (gossip_messages.h, "Formats").
+uint8_t FormatFor(const std::vector<MemberState>& deltas) {
+  for (const MemberState& m : deltas) {
+    if (m.catchup.version != 0) return kGossipFormatWithCatchup;
+  }
+  return kGossipFormatVersion;
 }
 
 void PutDeltas(const std::vector<MemberState>& deltas, std::string* out) {
@@ -93,10 +111,17 @@ void PutDeltas(const std::vector<MemberState>& deltas, std::string* out) {
 // Every Get* below is bounds-checked by BodyReader; a count is checked against its limit and
 // against what the body can still hold (count x smallest element) before anything is reserved.
 
-Status GetFormat(BodyReader& r, std::string_view msg) {
+// Reads the format byte; `*fields` is the delta field mask bits that format allows.
+Status GetFormat(BodyReader& r, std::string_view msg, uint8_t* fields) {
   uint8_t format;
   if (!r.GetU8(&format)) return Bad(msg, "empty body");
-  if (format != kGossipFormatVersion) return Bad(msg, "unsupported gossip format version");
+  if (format == kGossipFormatVersion) {
+    *fields = kFormat1Fields;
+  } else if (format == kGossipFormatWithCatchup) {
+    *fields = kFormat2Fields;
+  } else {
+    return Bad(msg, "unsupported gossip format version");
+  }
   return Status::Ok();
 }
 
@@ -133,13 +158,13 @@ Status GetFieldVersion(BodyReader& r, std::string_view msg, std::string_view fie
   return Status::Ok();
 }
 
-Status GetDelta(BodyReader& r, std::string_view msg, MemberState* m) {
+Status GetDelta(BodyReader& r, std::string_view msg, uint8_t fields, MemberState* m) {
   uint8_t mask;
   if (!r.GetU32(&m->id) || !r.GetU64(&m->generation) || !r.GetU64(&m->heartbeat) ||
       !r.GetU8(&mask)) {
     return Bad(msg, "delta truncated");
   }
-  if ((mask & ~kKnownFields) != 0) return Bad(msg, "unknown delta field mask bits");
+  if ((mask & ~fields) != 0) return Bad(msg, "unknown delta field mask bits");
   if (mask & kFieldAddress) {
     if (Status s = GetFieldVersion(r, msg, "address", &m->address.version); !s.ok()) return s;
     uint32_t len;
@@ -173,16 +198,29 @@ Status GetDelta(BodyReader& r, std::string_view msg, MemberState* m) {
     }
     if (!r.GetU64(&m->keys_held.value)) return Bad(msg, "keys_held truncated");
   }
+  if (mask & kFieldCatchup) {
+    if (Status s = GetFieldVersion(r, msg, "catchup", &m->catchup.version); !s.ok()) return s;
+    CatchupProgress& c = m->catchup.value;
+    uint8_t phase;
+    if (!r.GetU8(&phase) || !r.GetU32(&c.ranges_done) || !r.GetU32(&c.ranges_total) ||
+        !r.GetU64(&c.records_applied)) {
+      return Bad(msg, "catchup truncated");
+    }
+    if (phase < 1 || phase > kMaxCatchupPhase) return Bad(msg, "unknown catch-up phase");
+    c.phase = static_cast<CatchupPhase>(phase);
+    if (c.ranges_done > c.ranges_total) return Bad(msg, "catch-up ranges done over the total");
+  }
   return Status::Ok();
 }
 
-Status GetDeltas(BodyReader& r, std::string_view msg, std::vector<MemberState>* out) {
+Status GetDeltas(BodyReader& r, std::string_view msg, uint8_t fields,
+                 std::vector<MemberState>* out) {
   uint32_t n;
   if (Status s = GetCount(r, kMaxMembers, kMinDeltaSize, msg, "delta", &n); !s.ok()) return s;
   out->reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     MemberState m;
-    if (Status s = GetDelta(r, msg, &m); !s.ok()) return s;
+    if (Status s = GetDelta(r, msg, fields, &m); !s.ok()) return s;
     out->push_back(std::move(m));
   }
   return Status::Ok();
@@ -202,13 +240,13 @@ void EncodeGossipSyn(const GossipSyn& syn, std::string* out) {
 }
 
 void EncodeGossipAck(const GossipAck& ack, std::string* out) {
-  PutU8(out, kGossipFormatVersion);
+  PutU8(out, FormatFor(ack.deltas));
   PutDigests(ack.requests, out);
   PutDeltas(ack.deltas, out);
 }
 
 void EncodeGossipAck2(const GossipAck2& ack2, std::string* out) {
-  PutU8(out, kGossipFormatVersion);
+  PutU8(out, FormatFor(ack2.deltas));
   PutDeltas(ack2.deltas, out);
 }
 
@@ -216,7 +254,8 @@ Status DecodeGossipSyn(std::string_view body, GossipSyn* out) {
   constexpr std::string_view kMsg = "gossip syn";
   BodyReader r(body);
   GossipSyn syn;
-  if (Status s = GetFormat(r, kMsg); !s.ok()) return s;
+  uint8_t fields;  // a Syn carries no deltas: any known format will do
+  if (Status s = GetFormat(r, kMsg, &fields); !s.ok()) return s;
   uint32_t len;
   std::string_view name;
   if (!r.GetU32(&len)) return Bad(kMsg, "cluster name truncated");
@@ -233,9 +272,10 @@ Status DecodeGossipAck(std::string_view body, GossipAck* out) {
   constexpr std::string_view kMsg = "gossip ack";
   BodyReader r(body);
   GossipAck ack;
-  if (Status s = GetFormat(r, kMsg); !s.ok()) return s;
+  uint8_t fields;
+  if (Status s = GetFormat(r, kMsg, &fields); !s.ok()) return s;
   if (Status s = GetDigests(r, kMsg, &ack.requests); !s.ok()) return s;
-  if (Status s = GetDeltas(r, kMsg, &ack.deltas); !s.ok()) return s;
+  if (Status s = GetDeltas(r, kMsg, fields, &ack.deltas); !s.ok()) return s;
   if (Status s = CheckEnd(r, kMsg); !s.ok()) return s;
   *out = std::move(ack);
   return Status::Ok();
@@ -245,8 +285,9 @@ Status DecodeGossipAck2(std::string_view body, GossipAck2* out) {
   constexpr std::string_view kMsg = "gossip ack2";
   BodyReader r(body);
   GossipAck2 ack2;
-  if (Status s = GetFormat(r, kMsg); !s.ok()) return s;
-  if (Status s = GetDeltas(r, kMsg, &ack2.deltas); !s.ok()) return s;
+  uint8_t fields;
+  if (Status s = GetFormat(r, kMsg, &fields); !s.ok()) return s;
+  if (Status s = GetDeltas(r, kMsg, fields, &ack2.deltas); !s.ok()) return s;
   if (Status s = CheckEnd(r, kMsg); !s.ok()) return s;
   *out = std::move(ack2);
   return Status::Ok();

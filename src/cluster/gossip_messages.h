@@ -13,9 +13,9 @@
 // So only newer state ever travels, and an idle cluster exchanges digests and heartbeats only.
 //
 // Wire format (all integers little-endian; every body starts with the format version byte):
-//   GossipSyn  = u8 format(1), bytes cluster_name, u32 n, n x Digest
-//   GossipAck  = u8 format(1), u32 n, n x Digest (requests), u32 m, m x Delta
-//   GossipAck2 = u8 format(1), u32 m, m x Delta
+//   GossipSyn  = u8 format, bytes cluster_name, u32 n, n x Digest
+//   GossipAck  = u8 format, u32 n, n x Digest (requests), u32 m, m x Delta
+//   GossipAck2 = u8 format, u32 m, m x Delta
 //   Digest     = u32 id, u64 generation, u64 max_version
 //   Delta      = u32 id, u64 generation, u64 heartbeat, u8 field mask, then the fields present,
 //                each as u64 version + value, in this order:
@@ -23,8 +23,17 @@
 //                  bit 1 status    u8 (1..kMaxMemberStatus)
 //                  bit 2 tokens    u32 count (<= kMaxTokensPerNode), count x u64
 //                  bit 3 keys_held u64
+//                  bit 4 catchup   u8 phase (1..kMaxCatchupPhase), u32 ranges_done,
+//                                  u32 ranges_total (>= ranges_done), u64 records_applied
+//                                  (format 2 only)
 //                other mask bits must be 0.
 // "bytes" is a u32 length followed by that many bytes.
+//
+// Formats: 1 is the original; 2 adds the catchup field (bit 4) and nothing else. Encoders
+// write the oldest format that can carry the message — 1 unless a delta carries a catch-up
+// state — so a node of this version and one that only knows format 1 still understand each
+// other as long as nobody is catching up (a Syn is always format 1). Decoders take both and
+// reject bit 4 in a format-1 body.
 //
 // Decoding is hostile-input safe: every count and length is checked against the limits below
 // and against the remaining body before anything is allocated; a body that does not parse
@@ -44,7 +53,8 @@
 
 namespace memdb::cluster {
 
-inline constexpr uint8_t kGossipFormatVersion = 1;
+inline constexpr uint8_t kGossipFormatVersion = 1;      // the base format
+inline constexpr uint8_t kGossipFormatWithCatchup = 2;  // + the catchup delta field
 inline constexpr uint32_t kMaxClusterNameBytes = 256;
 inline constexpr uint32_t kMaxAddressBytes = 256;
 inline constexpr uint32_t kMaxTokensPerNode = 4096;

@@ -321,6 +321,12 @@ void Gossiper::SetStatus(MemberStatus status) {
   RebuildRingIfNeeded();
 }
 
+void Gossiper::SetCatchupProgress(const CatchupProgress& progress) {
+  MemberState& me = members_.at(self_id_);
+  if (me.catchup.version != 0 && me.catchup.value == progress) return;
+  me.catchup = {progress, NextVersion()};
+}
+
 uint64_t Gossiper::NextVersion() { return ++version_counter_; }
 
 std::vector<MemberEvent> Gossiper::TakeEvents() { return std::exchange(events_, {}); }

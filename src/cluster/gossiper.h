@@ -119,6 +119,9 @@ class Gossiper {
   void SetKeysHeld(uint64_t keys);
   // Changes this node's own status (e.g. leaving); gossiped from the next round.
   void SetStatus(MemberStatus status);
+  // Publishes this node's catch-up progress (node/catchup.h); gossiped from the next
+  // exchange. A new version only when it changed: the caller may call it every tick.
+  void SetCatchupProgress(const CatchupProgress& progress);
 
   // Events since the last call (discoveries, up/down, restarts, status or token changes).
   std::vector<MemberEvent> TakeEvents();

@@ -18,7 +18,8 @@ bool MergeField(const Versioned<T>& delta, Versioned<T>* field) {
 }  // namespace
 
 uint64_t MemberState::max_version() const {
-  return std::max({heartbeat, address.version, status.version, tokens.version, keys_held.version});
+  return std::max({heartbeat, address.version, status.version, tokens.version, keys_held.version,
+                   catchup.version});
 }
 
 bool MergeMemberState(const MemberState& delta, MemberState* state) {
@@ -34,6 +35,7 @@ bool MergeMemberState(const MemberState& delta, MemberState* state) {
     MergeField(delta.status, &fresh.status);
     MergeField(delta.tokens, &fresh.tokens);
     MergeField(delta.keys_held, &fresh.keys_held);
+    MergeField(delta.catchup, &fresh.catchup);
     *state = std::move(fresh);
     return true;
   }
@@ -50,6 +52,7 @@ bool MergeMemberState(const MemberState& delta, MemberState* state) {
   changed |= MergeField(delta.status, &state->status);
   changed |= MergeField(delta.tokens, &state->tokens);
   changed |= MergeField(delta.keys_held, &state->keys_held);
+  changed |= MergeField(delta.catchup, &state->catchup);
   return changed;
 }
 
@@ -67,6 +70,7 @@ MemberState DeltaSince(const MemberState& state, uint64_t known_generation,
   if (state.status.version > known_version) delta.status = state.status;
   if (state.tokens.version > known_version) delta.tokens = state.tokens;
   if (state.keys_held.version > known_version) delta.keys_held = state.keys_held;
+  if (state.catchup.version > known_version) delta.catchup = state.catchup;
   return delta;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cluster/ring.h"
+#include "memdb/catchup_progress.h"
 #include "memdb/node_status.h"
 #include "memdb/version.h"
 
@@ -45,6 +46,8 @@ struct MemberState {
   Versioned<MemberStatus> status{MemberStatus::kJoining, 0};
   Versioned<std::vector<Token>> tokens;
   Versioned<uint64_t> keys_held;  // live keys in the node's store, refreshed periodically
+  // Its catch-up after a restart (catchup_progress.h); absent (version 0) until one starts.
+  Versioned<CatchupProgress> catchup;
 
   // The highest version of any field (the heartbeat included): what a digest advertises.
   uint64_t max_version() const;

@@ -42,6 +42,7 @@ Status SaveMembership(FileSystem* fs, const std::string& data_dir,
     MemberState r = m;
     r.heartbeat = 0;   // stale the moment it is written
     r.keys_held = {};  // idem
+    r.catchup = {};    // progress, not membership
     records.deltas.push_back(std::move(r));
   }
   std::string data(kMagic);

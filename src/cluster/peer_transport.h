@@ -10,7 +10,7 @@
 //     with the response (status kOk and its body, or the wire error the peer answered with and
 //     its message), or with a local error: kConnectionFailed (could not connect, connection
 //     lost, peer refused our cluster key), kTimeout (no answer within the transport's
-//     timeout), kShuttingDown.
+//     timeout, or the request's own `timeout_ms`), kShuttingDown.
 //   - `timestamp` of the response is the peer's clock (0 on local errors): the caller observes
 //     it (Lamport's receive rule).
 //   - A request may reach the peer and still be reported as failed (a timeout, a lost
@@ -38,8 +38,9 @@ class PeerTransport {
  public:
   using Done = std::function<void(const PeerResponse&)>;
   virtual ~PeerTransport() = default;
+  // `timeout_ms`: how long to wait for the answer; 0 = the transport's default.
   virtual void Send(const std::string& address, uint8_t opcode, Timestamp timestamp,
-                    std::string body, Done done) = 0;
+                    std::string body, uint32_t timeout_ms, Done done) = 0;
 };
 
 }  // namespace memdb::cluster

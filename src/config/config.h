@@ -67,6 +67,21 @@ struct OplogConfig {
   uint64_t compaction_min_log_bytes = uint64_t{64} << 20;
 };
 
+// Replication (docs/cluster.md, "Replication"). Levels are checked by validation; main turns
+// them into memdb::Consistency. Tombstone grace is oplog.tombstone_grace_ms.
+struct ReplicationConfig {
+  uint32_t factor = 3;                      // copies of every key
+  std::string read_consistency = "quorum";  // one | quorum | all, for requests without one
+  std::string write_consistency = "quorum";
+  uint32_t request_timeout_ms = 2000;  // deadline of a request without its own
+  bool hints_enabled = true;
+  uint64_t hints_window_ms = 3 * 3600 * 1000;  // stop hinting a replica down longer than this
+  uint64_t hints_max_bytes = uint64_t{1} << 30;
+  uint32_t hints_max_in_flight = 64;  // handoff: REPLICA_WRITEs outstanding per target
+  uint64_t catchup_margin_ms = 10'000;
+  uint64_t anti_entropy_interval_ms = 3600 * 1000;  // 0 = only on demand (memdb-cli repair)
+};
+
 struct Config {
   ServerConfig server;
   protocol::Limits limits;
@@ -75,6 +90,7 @@ struct Config {
   std::string data_dir = "var/data";
   uint32_t node_id = 0;  // id to use at first start (0 = random); must match the stored identity
   OplogConfig oplog;
+  ReplicationConfig replication;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::string config_path;         // the file that was loaded, empty if none
 };

@@ -131,6 +131,38 @@ const Setting kSettings[] = {
     {"oplog.compaction.min_log_bytes", "", Kind::kUint, 0, kU64Max, "a size in bytes", "BYTES",
      "...and at least this big",
      [](Config* c) -> FieldRef { return &c->oplog.compaction_min_log_bytes; }},
+    // ---- replication ----
+    {"replication.factor", "", Kind::kUint, 1, 16, "a replica count", "N",
+     "Copies of every key (fewer while the cluster has fewer nodes)",
+     [](Config* c) -> FieldRef { return &c->replication.factor; }},
+    {"replication.read_consistency", "", Kind::kChoice, 0, 0, "one quorum all", "LEVEL",
+     "Replicas that must answer a read that does not name its own level",
+     [](Config* c) -> FieldRef { return &c->replication.read_consistency; }},
+    {"replication.write_consistency", "", Kind::kChoice, 0, 0, "one quorum all", "LEVEL",
+     "Replicas that must acknowledge a write that does not name its own level",
+     [](Config* c) -> FieldRef { return &c->replication.write_consistency; }},
+    {"replication.request_timeout_ms", "", Kind::kUint, 1, kU32Max, "a duration in milliseconds",
+     "MS", "Deadline of a read or write that does not name its own",
+     [](Config* c) -> FieldRef { return &c->replication.request_timeout_ms; }},
+    {"replication.hints.enabled", "", Kind::kBool, 0, 0, "", "BOOL",
+     "Keep writes for a replica that is down and hand them off when it is back",
+     [](Config* c) -> FieldRef { return &c->replication.hints_enabled; }},
+    {"replication.hints.window_ms", "", Kind::kUint, 1, kU64Max, "a duration in milliseconds",
+     "MS", "Stop keeping hints for a replica that has been down longer than this",
+     [](Config* c) -> FieldRef { return &c->replication.hints_window_ms; }},
+    {"replication.hints.max_bytes", "", Kind::kUint, 1, kU64Max, "a size in bytes", "BYTES",
+     "All hints this node keeps, together; more writes for down replicas are not hinted",
+     [](Config* c) -> FieldRef { return &c->replication.hints_max_bytes; }},
+    {"replication.hints.max_in_flight", "", Kind::kUint, 1, 65536, "a request count", "N",
+     "Hinted writes sent to a returning replica without waiting for their answers",
+     [](Config* c) -> FieldRef { return &c->replication.hints_max_in_flight; }},
+    {"replication.catchup.margin_ms", "", Kind::kUint, 0, kU64Max, "a duration in milliseconds",
+     "MS", "A restarted node asks its peers for the writes after its last one minus this",
+     [](Config* c) -> FieldRef { return &c->replication.catchup_margin_ms; }},
+    {"replication.anti_entropy_interval_ms", "", Kind::kUint, 0, kU64Max,
+     "a duration in milliseconds", "MS",
+     "Compare and repair every range with its other replicas this often; 0 = only on demand",
+     [](Config* c) -> FieldRef { return &c->replication.anti_entropy_interval_ms; }},
     // ---- log ----
     {"log.level", "", Kind::kLogLevel, 0, 0, "", "LEVEL",
      "One of trace, debug, info, warn, error, critical, off",
@@ -138,8 +170,16 @@ const Setting kSettings[] = {
 };
 // clang-format on
 
-constexpr std::string_view kSections[] = {"server", "limits",           "auth", "cluster",
-                                          "oplog",  "oplog.compaction", "log"};
+constexpr std::string_view kSections[] = {"server",
+                                          "limits",
+                                          "auth",
+                                          "cluster",
+                                          "oplog",
+                                          "oplog.compaction",
+                                          "replication",
+                                          "replication.hints",
+                                          "replication.catchup",
+                                          "log"};
 
 bool ParseUint(std::string_view text, uint64_t* out) {
   if (text.empty() || text.size() > 19) return false;

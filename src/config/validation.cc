@@ -106,6 +106,25 @@ void CheckOplog(const Config& config, config::Errors* errors) {
   }
 }
 
+// A deleted key must never come back: its tombstone has to outlive every way an older copy of
+// the key can still travel — a hint, and a replica not yet repaired by anti-entropy.
+void CheckReplication(const Config& config, config::Errors* errors) {
+  const ReplicationConfig& r = config.replication;
+  const uint64_t grace = config.oplog.tombstone_grace_ms;
+  if (r.hints_enabled && r.hints_window_ms >= grace) {
+    errors->Add("replication.hints.window_ms (" + std::to_string(r.hints_window_ms) +
+                ") must be shorter than oplog.tombstone_grace_ms (" + std::to_string(grace) +
+                "): a hint older than the grace period could bring a deleted key back");
+  }
+  if (r.anti_entropy_interval_ms > 0 && r.anti_entropy_interval_ms >= grace) {
+    errors->Add("replication.anti_entropy_interval_ms (" +
+                std::to_string(r.anti_entropy_interval_ms) +
+                ") must be shorter than oplog.tombstone_grace_ms (" + std::to_string(grace) +
+                "): every replica must be repaired within the grace period, or a deleted key "
+                "could come back");
+  }
+}
+
 }  // namespace
 
 Status ValidateConfig(const Config& config) {
@@ -121,6 +140,7 @@ Status ValidateConfig(const Config& config) {
   if (config.data_dir.empty()) errors.Add("data_dir: \"\" is not a directory path");
   CheckLimits(config.limits, &errors);
   CheckOplog(config, &errors);
+  CheckReplication(config, &errors);
   CheckAuth(config.auth, &errors);
   CheckCluster(config, &errors);
   return errors.ToStatus();

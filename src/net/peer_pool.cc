@@ -69,11 +69,12 @@ class PeerPool::Conn : public std::enable_shared_from_this<Conn> {
         });
   }
 
-  void Send(uint32_t id, uint8_t opcode, Timestamp ts, const std::string& body, Done done) {
+  void Send(uint32_t id, uint8_t opcode, Timestamp ts, const std::string& body, uint32_t timeout_ms,
+            Done done) {
     auto timer = std::make_unique<asio::steady_timer>(io_);
-    timer->expires_after(std::chrono::milliseconds(pool_->options_.request_timeout_ms));
-    timer->async_wait([self = shared_from_this(), id](const asio::error_code& ec) {
-      if (!ec) self->OnRequestTimeout(id);
+    timer->expires_after(std::chrono::milliseconds(timeout_ms));
+    timer->async_wait([self = shared_from_this(), id, timeout_ms](const asio::error_code& ec) {
+      if (!ec) self->OnRequestTimeout(id, timeout_ms);
     });
     pending_.emplace(id, Pending{std::move(done), std::move(timer)});
     stream_.Send(id, opcode, ts, body, &out_);
@@ -197,16 +198,15 @@ class PeerPool::Conn : public std::enable_shared_from_this<Conn> {
                       });
   }
 
-  void OnRequestTimeout(uint32_t id) {
+  void OnRequestTimeout(uint32_t id, uint32_t timeout_ms) {
     if (closed_) return;
     auto it = pending_.find(id);
     if (it == pending_.end()) return;
     stream_.Forget(id);
     if (pool_ != nullptr) ++pool_->counters_.timeouts;
     PostDone(io_, std::move(it->second.done),
-             Status(Code::kTimeout,
-                    "peer " + address_ + ": no answer within " +
-                        std::to_string(pool_ ? pool_->options_.request_timeout_ms : 0) + " ms"));
+             Status(Code::kTimeout, "peer " + address_ + ": no answer within " +
+                                        std::to_string(timeout_ms) + " ms"));
     pending_.erase(it);
   }
 
@@ -244,7 +244,7 @@ uint64_t PeerPool::NowMs() {
 }
 
 void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timestamp,
-                    std::string body, Done done) {
+                    std::string body, uint32_t timeout_ms, Done done) {
   if (shut_down_) {
     PostDone(io_, std::move(done), Status(Code::kShuttingDown, "this node is shutting down"));
     return;
@@ -274,7 +274,8 @@ void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timest
   uint32_t id = next_request_id_++;
   if (id == 0) id = next_request_id_++;  // 0 is reserved for connection-level errors
   // Send may not fail the connection synchronously, so `peer` stays valid.
-  peer.conn->Send(id, opcode, timestamp, body, std::move(done));
+  peer.conn->Send(id, opcode, timestamp, body,
+                  timeout_ms != 0 ? timeout_ms : options_.request_timeout_ms, std::move(done));
 }
 
 void PeerPool::OnConnReady(const std::string& address) {

@@ -61,7 +61,7 @@ class PeerPool final : public cluster::PeerTransport {
   PeerPool& operator=(const PeerPool&) = delete;
 
   void Send(const std::string& address, uint8_t opcode, Timestamp timestamp, std::string body,
-            Done done) override;
+            uint32_t timeout_ms, Done done) override;
   // Closes every connection; pending requests fail with kShuttingDown. Idempotent.
   void Shutdown();
 

@@ -184,6 +184,7 @@ void Server::ArmGossip(std::chrono::milliseconds delay) {
     if (ec || shutting_down_) return;
     node_->OnGossipTimer();
     LogMemberEvents();
+    LogReplicationProgress();
     ArmGossip(std::chrono::milliseconds(gossip_interval_ms_));
   });
 }
@@ -241,6 +242,49 @@ void Server::LogMemberEvents() {
       spdlog::warn("cannot save the cluster membership (retried every round): {}", save_error);
     }
     logged_save_error_ = save_error;
+  }
+}
+
+void Server::LogReplicationProgress() {
+  const uint64_t now = SteadyNowMs();
+  if (Catchup* catchup = node_->catchup(); catchup != nullptr) {
+    const CatchupProgress p = catchup->progress();
+    const CatchupProgress& last = logged_catchup_;
+    const bool new_tenth = p.ranges_total > 0 && p.percent() / 10 != last.percent() / 10;
+    if (p.phase != last.phase || (p.running() && new_tenth)) {
+      if (p.running() && last.phase != CatchupPhase::kRunning) {
+        catchup_started_ms_ = now;
+        spdlog::info("catch-up: fetching the writes missed while down, {} ranges", p.ranges_total);
+      } else if (p.running()) {
+        spdlog::info("catch-up: {}% ({}/{} ranges, {} missed writes applied)", p.percent(),
+                     p.ranges_done, p.ranges_total, p.records_applied);
+      } else if (p.phase == CatchupPhase::kDone) {
+        spdlog::info("catch-up: done, {} ranges, {} missed writes applied, {} ms", p.ranges_total,
+                     p.records_applied, now - catchup_started_ms_);
+      }
+      logged_catchup_ = p;
+    }
+  }
+  if (const HintStore* hints = node_->hint_store(); hints != nullptr) {
+    const HintCounters& c = hints->counters();
+    if (c.pending == 0 && logged_hints_pending_ > 0) {
+      spdlog::info("hinted handoff: every hint delivered ({} in all)", c.delivered);
+    } else if (c.pending > 0 && logged_hints_pending_ == 0) {
+      spdlog::info("hinted handoff: keeping writes for replicas that are down ({} pending)",
+                   c.pending);
+    }
+    logged_hints_pending_ = c.pending;
+  }
+  if (AntiEntropy* ae = node_->anti_entropy(); ae != nullptr) {
+    const RepairProgress r = ae->Repair(RepairAction::kStatus, now);
+    if (!r.running && r.run_id != logged_repair_run_ && r.run_id != 0) {
+      spdlog::info(
+          "anti-entropy: run {} done in {} ms: {}/{} range-replica pairs ({} failed), {} leaves "
+          "differed, {} entries pulled, {} pushed",
+          r.run_id, r.elapsed_ms, r.ranges_done, r.ranges_total, r.ranges_failed,
+          r.leaves_different, r.keys_pulled, r.keys_pushed);
+      logged_repair_run_ = r.run_id;
+    }
   }
 }
 

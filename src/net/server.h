@@ -32,6 +32,7 @@
 #include "cluster/gossip_driver.h"
 #include "common/file_system.h"
 #include "config/config.h"
+#include "memdb/catchup_progress.h"
 #include "memdb/status.h"
 #include "net/oplog_runtime.h"
 #include "net/peer_pool.h"
@@ -83,6 +84,8 @@ class Server {
   void Sweep();
   void ArmGossip(std::chrono::milliseconds delay);
   void LogMemberEvents();
+  // Catch-up steps (every tenth of the ranges), hint handoff finishing, anti-entropy runs.
+  void LogReplicationProgress();
   void BeginShutdown(const char* why);
   void MaybeFinishShutdown();
 
@@ -100,6 +103,10 @@ class Server {
   std::string logged_save_error_;
   uint64_t logged_foreign_cluster_ = 0;
   uint64_t logged_bad_messages_ = 0;
+  CatchupProgress logged_catchup_;
+  uint64_t catchup_started_ms_ = 0;
+  uint64_t logged_hints_pending_ = 0;
+  uint64_t logged_repair_run_ = 0;
   uint16_t port_ = 0;
   uint64_t next_connection_id_ = 1;
   bool shutting_down_ = false;

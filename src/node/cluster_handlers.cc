@@ -97,6 +97,7 @@ protocol::ClusterInfo BuildClusterInfo(const Node& node) {
     n.heartbeat = m.heartbeat;
     n.keys_held = m.keys_held.value;
     n.tokens.assign(m.tokens.value.begin(), m.tokens.value.end());
+    n.catchup = m.catchup.value;
     info.nodes.push_back(std::move(n));
   }
   return info;
@@ -127,14 +128,6 @@ void AppendClusterStats(const Node& node, std::vector<protocol::Stat>* stats) {
                                   {"gossip_bytes_sent", c.bytes_sent},
                                   {"gossip_bytes_received", c.bytes_received},
                               });
-  if (const Router* router = node.router(); router != nullptr) {
-    const RouterCounters& r = router->counters();
-    stats->insert(stats->end(), {
-                                    {"forwarded_requests", r.forwarded},
-                                    {"forward_failures", r.forward_failures},
-                                    {"forward_owner_down", r.owner_down},
-                                });
-  }
 }
 
 }  // namespace memdb

@@ -23,7 +23,7 @@ class Node;
 // True for the node-to-node opcode range (0x50-0x7F).
 constexpr bool IsPeerOpcode(uint8_t opcode) { return opcode >= 0x50 && opcode <= 0x7F; }
 
-// Handles GOSSIP_SYN, GOSSIP_ACK2 or CLUSTER_INFO (FORWARD is the Node's: node.cc). On success
+// Handles GOSSIP_SYN, GOSSIP_ACK2 or CLUSTER_INFO (FORWARD is retired: node.cc). On success
 // appends the response to `out` and returns OK; otherwise appends nothing and returns the error to
 // answer with:
 //   kPermissionDenied  a node-to-node opcode from a session that is not a peer (auth on);

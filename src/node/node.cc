@@ -4,6 +4,9 @@
 #include <utility>
 
 #include "node/cluster_handlers.h"
+#include "node/replica_handlers.h"
+#include "protocol/consistency_messages.h"
+#include "store/key_hash.h"
 
 namespace memdb {
 
@@ -105,6 +108,10 @@ std::vector<protocol::Stat> Node::Stats() const {
       {"peer_auth_failures", server_counters_.peer_auth_failures},
   };
   AppendClusterStats(*this, &stats);
+  if (coordinator_) coordinator_->AppendStats(&stats);
+  if (hints_) hints_->AppendStats(&stats);
+  if (catchup_) catchup_->AppendStats(&stats);
+  if (anti_entropy_) anti_entropy_->AppendStats(&stats);
   if (!oplog_) return stats;
   const oplog::SegmentSet segments = oplog_->Segments();
   const OplogCounters& c = oplog_counters_;
@@ -162,6 +169,11 @@ void Node::OnGossipTimer() {
   const StoreStats& s = store_.stats();
   cluster_->membership().gossiper().SetKeysHeld(s.entries - s.tombstones);
   cluster_->OnTimer();
+  const uint64_t now_ms = monotonic_->NowMillis();
+  if (hints_) (void)hints_->Flush();
+  if (hint_delivery_) hint_delivery_->Tick(now_ms);
+  if (catchup_) catchup_->Tick(now_ms);
+  if (anti_entropy_) anti_entropy_->Tick(now_ms);
 }
 
 // ============================================================================================
@@ -178,12 +190,46 @@ bool Node::ObserveRequestClock(const Frame& frame, std::string* out) {
   return false;
 }
 
+namespace {
+
+bool IsClientKeyOpcode(uint8_t opcode) {
+  switch (static_cast<Opcode>(opcode)) {
+    case Opcode::kGet:
+    case Opcode::kSet:
+    case Opcode::kDel:
+    case Opcode::kContains:
+    case Opcode::kGetCl:
+    case Opcode::kSetCl:
+    case Opcode::kDelCl:
+    case Opcode::kContainsCl:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status NoReplication() {
+  return Status(Code::kNotImplemented, "this node does not replicate (no cluster attached)");
+}
+
+}  // namespace
+
 oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) {
   const auto& h = frame.header;
   ++requests_;
   if (!ObserveRequestClock(frame, out)) return 0;
   const auto& limits = options_.limits;
   Status status;
+  if (IsPeerOpcode(h.opcode) && !peer && options_.auth_enabled) {
+    status = Status(Code::kPermissionDenied,
+                    std::string(protocol::OpcodeName(h.opcode)) +
+                        " is for the nodes of the cluster only (authenticate with the cluster "
+                        "key)");
+    ++request_errors_;
+    protocol::AppendErrorResponse(out, h.opcode, h.request_id, clock_.Current(), status.code(),
+                                  status.message());
+    return 0;
+  }
   switch (static_cast<Opcode>(h.opcode)) {
     case Opcode::kGet: {
       std::string_view key;
@@ -253,26 +299,59 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) 
       }
       break;
     }
-    case Opcode::kForward: {
-      // A key request another node routed here: always served locally (never forwarded
-      // again), its reply sent back under FORWARD's opcode.
-      if (!peer && options_.auth_enabled) {
-        status = Status(Code::kPermissionDenied,
-                        "FORWARD is for the nodes of the cluster only (authenticate with the "
-                        "cluster key)");
-        break;
-      }
-      uint8_t inner_opcode = 0;
-      std::string_view inner_body;
-      if (status = ParseForwardBody(frame.body, &inner_opcode, &inner_body); status.ok()) {
-        Frame inner = frame;
-        inner.header.opcode = inner_opcode;
-        inner.body = inner_body;
+    case Opcode::kForward:
+      // Retired: nodes no longer forward key requests to an owner; any node coordinates them
+      // across the key's replicas (coordinator.h) with REPLICA_WRITE / REPLICA_READ.
+      status = Status(Code::kUnknownOpcode,
+                      "FORWARD (0x52) is retired: every node coordinates key requests itself "
+                      "(REPLICA_WRITE / REPLICA_READ)");
+      break;
+    case Opcode::kGetCl:
+    case Opcode::kSetCl:
+    case Opcode::kDelCl:
+    case Opcode::kContainsCl: {
+      // Served here alone (no replication, or a lone node): every level is met by this copy.
+      // The plain operation answers; its reply goes back under the _CL opcode.
+      protocol::RequestOptions request_options;
+      std::string_view plain_body;
+      if (status = protocol::ParseConsistencyPrefix(frame.body, &request_options, &plain_body);
+          status.ok()) {
+        Frame plain = frame;
+        plain.header.opcode = static_cast<uint8_t>(protocol::PlainKeyOpcode(h.opcode));
+        plain.body = plain_body;
         const size_t start = out->size();
-        --requests_;  // counted once, by the inner request
-        const oplog::Lsn lsn = HandleRequest(inner, out, peer);
-        (*out)[start + 3] = static_cast<char>(Opcode::kForward);  // the header's opcode byte
+        --requests_;  // counted once, by the plain request
+        const oplog::Lsn lsn = HandleRequest(plain, out, peer);
+        (*out)[start + 3] = static_cast<char>(h.opcode);  // the header's opcode byte
         return lsn;
+      }
+      break;
+    }
+    case Opcode::kReplicaWrite:
+    case Opcode::kReplicaRead: {
+      oplog::Lsn lsn = 0;
+      if (status = HandleReplicaRequest(*this, frame, out, &lsn); status.ok()) return lsn;
+      break;
+    }
+    case Opcode::kCatchupRead:
+      status = catchup_ ? catchup_->HandleRead(frame, out) : NoReplication();
+      if (status.ok()) return 0;
+      break;
+    case Opcode::kMerkleTree:
+    case Opcode::kRangeEntries:
+      status = anti_entropy_ ? anti_entropy_->HandleRequest(frame, out) : NoReplication();
+      if (status.ok()) return 0;
+      break;
+    case Opcode::kRepair: {
+      RepairAction action = RepairAction::kStatus;
+      if (status = protocol::ParseRepairRequest(frame.body, &action); status.ok()) {
+        if (!anti_entropy_) {
+          status = NoReplication();
+          break;
+        }
+        protocol::AppendRepairResponse(out, h.request_id, clock_.Current(),
+                                       anti_entropy_->Repair(action, monotonic_->NowMillis()));
+        return 0;
       }
       break;
     }
@@ -298,48 +377,40 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) 
 }
 
 // ============================================================================================
-// Routing (router.h)
+// Replication (coordinator.h, catchup.h, anti_entropy.h, hint_store.h)
+// ============================================================================================
 
-void Node::EnableRouting(cluster::PeerTransport* transport) {
-  if (cluster_ == nullptr) return;
-  router_ = std::make_unique<Router>(&cluster_->membership().gossiper(), transport, &clock_);
+Status Node::AttachReplication(cluster::PeerTransport* transport, FileSystem* fs,
+                               const ReplicationOptions& options) {
+  assert(cluster_ != nullptr && !coordinator_);
+  replication_options_ = options;
+  cluster::Gossiper* gossiper = &cluster_->membership().gossiper();
+  if (options.hints.enabled && !options.hints.dir.empty()) {
+    auto hints = HintStore::Open(fs, options.hints, monotonic_->NowMillis());
+    if (!hints.ok()) return hints.status();
+    hints_ = std::move(hints.value());
+    hint_delivery_ =
+        std::make_unique<HintDelivery>(hints_.get(), gossiper, transport, &clock_, options.hints);
+  }
+  coordinator_ = std::make_unique<Coordinator>(this, gossiper, transport, hints_.get(), options);
+  anti_entropy_ = std::make_unique<AntiEntropy>(this, gossiper, transport, options);
+  catchup_ = std::make_unique<Catchup>(this, gossiper, transport, fs, anti_entropy_.get(), options);
+  return Status::Ok();
+}
+
+void Node::StartCatchup(Timestamp last_applied) {
+  if (catchup_) catchup_->Start(last_applied, monotonic_->NowMillis());
+}
+
+bool Node::IsCaughtUp(uint64_t key_hash) const {
+  return !catchup_ || catchup_->IsCaughtUp(key_hash);
 }
 
 oplog::Lsn Node::HandleRequest(const Frame& frame, ReplyBuffer* replies, bool peer) {
-  const auto& h = frame.header;
-  std::string* out = replies->bytes();
-  // A lone node (or one that knows no other yet) serves everything: no key lookup.
-  if (!router_ || !router_->MayForward()) return HandleRequest(frame, out, peer);
-  std::string_view key;
-  bool parsed = false;
-  switch (static_cast<Opcode>(h.opcode)) {
-    case Opcode::kGet:
-    case Opcode::kDel:
-    case Opcode::kContains:
-      parsed = protocol::ParseKeyRequest(frame.body, options_.limits, &key).ok();
-      break;
-    case Opcode::kSet: {
-      protocol::SetRequest set;
-      parsed = protocol::ParseSetRequest(frame.body, options_.limits, &set).ok();
-      key = set.key;
-      break;
-    }
-    default:
-      break;
+  if (coordinator_ && IsClientKeyOpcode(frame.header.opcode)) {
+    return coordinator_->Handle(frame, replies, peer);
   }
-  // Not a key request, or a malformed one (answered here with the parse error).
-  if (!parsed) return HandleRequest(frame, out, peer);
-  const Router::Route route = router_->RouteKey(key);
-  if (route.kind == Router::Route::Kind::kLocal) return HandleRequest(frame, out, peer);
-  ++requests_;
-  if (!ObserveRequestClock(frame, out)) return 0;
-  if (route.kind == Router::Route::Kind::kUnavailable) {
-    ++request_errors_;
-    router_->AppendOwnerDown(route, frame, out);
-    return 0;
-  }
-  router_->Forward(route, frame, /*from_client=*/!peer, replies->Defer());
-  return 0;
+  return HandleRequest(frame, replies->bytes(), peer);
 }
 
 }  // namespace memdb

@@ -33,13 +33,18 @@
 #include "common/random.h"
 #include "memdb/result.h"
 #include "memdb/version.h"
+#include "node/anti_entropy.h"
+#include "node/catchup.h"
+#include "node/coordinator.h"
 #include "node/oplog_maintenance.h"
 #include "node/reply_buffer.h"
-#include "node/router.h"
 #include "oplog/oplog_writer.h"
 #include "oplog/recovery.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
+#include "replication/hint_delivery.h"
+#include "replication/hint_store.h"
+#include "replication/replication_options.h"
 #include "store/store.h"
 
 namespace memdb {
@@ -100,12 +105,28 @@ class Node {
   void AttachCluster(cluster::GossipDriver* driver, PhysicalClock* monotonic);
   cluster::GossipDriver* cluster() const { return cluster_; }
   PhysicalClock* monotonic() const { return monotonic_; }
-  // Every gossip interval (the runtime's timer): publishes the key count, runs a round.
+  // Every gossip interval (the runtime's timer): publishes the key count, runs a round, and
+  // drives hint handoff, catch-up and anti-entropy.
   void OnGossipTimer();
-  // After AttachCluster: key requests for keys another node owns are forwarded to it through
-  // `transport` (router.h). Without it every key is served here. Once; must outlive the node.
-  void EnableRouting(cluster::PeerTransport* transport);
-  const Router* router() const { return router_.get(); }
+
+  // ---- replication (docs/cluster.md) ----
+  // After AttachCluster: client key requests are coordinated across the key's replicas
+  // (coordinator.h) through `transport`; replica, catch-up and anti-entropy requests from peers
+  // are served. `fs` holds the hints (options.hints.dir) and reads the log for catch-up. Errors:
+  // the hints directory cannot be opened. Once; both must outlive the node. Without it every
+  // key is served here alone.
+  Status AttachReplication(cluster::PeerTransport* transport, FileSystem* fs,
+                           const ReplicationOptions& options);
+  // At a restart, after AttachReplication: catch up the writes missed since `last_applied`
+  // (the recovered log's highest timestamp) from the replica peers.
+  void StartCatchup(Timestamp last_applied);
+  // False while the range holding `key_hash` is still catching up here (catchup.h).
+  bool IsCaughtUp(uint64_t key_hash) const;
+  Coordinator* coordinator() { return coordinator_.get(); }
+  Catchup* catchup() { return catchup_.get(); }
+  AntiEntropy* anti_entropy() { return anti_entropy_.get(); }
+  HintStore* hint_store() { return hints_.get(); }
+  const ReplicationOptions& replication_options() const { return replication_options_; }
 
   // ---- operations: act on the store, stamp with the clock, log ----
   // Views in the result are valid until the next mutation of the store.
@@ -140,11 +161,18 @@ class Node {
   // `peer`: the session authenticated with the cluster key; the node-to-node opcodes
   // (0x50-0x7F) from any other session get PERMISSION_DENIED (unless auth is disabled).
   oplog::Lsn HandleRequest(const protocol::Frame& frame, std::string* out, bool peer = false);
-  // The same, routing key requests (EnableRouting): GET, SET, DEL and CONTAINS for a key
-  // another node owns are forwarded and their reply is deferred in `replies` (filled when the
-  // owner answers); an owner that is down is answered UNAVAILABLE at once. Everything else, and
-  // FORWARD from a peer (always served here), goes to the overload above.
+  // The same, coordinating key requests (AttachReplication): GET, SET, DEL, CONTAINS and
+  // their _CL forms go to the Coordinator, which may defer the reply in `replies`. Everything
+  // else goes to the overload above.
   oplog::Lsn HandleRequest(const protocol::Frame& frame, ReplyBuffer* replies, bool peer);
+
+  // For a request handled outside HandleRequest(frame, out) (the Coordinator): counts it and
+  // observes its timestamp; false after appending the CLOCK_SKEW error reply.
+  bool BeginRequest(const protocol::Frame& frame, std::string* out) {
+    ++requests_;
+    return ObserveRequestClock(frame, out);
+  }
+  void CountRequestError() { ++request_errors_; }
 
   const NodeOptions& options() const { return options_; }
   const auth::KeyRing& keys() const { return keys_; }
@@ -172,8 +200,13 @@ class Node {
   std::unique_ptr<oplog::OplogWriter> oplog_;
   std::unique_ptr<OplogMaintenance> maintenance_;
   cluster::GossipDriver* cluster_ = nullptr;
-  std::unique_ptr<Router> router_;
   PhysicalClock* monotonic_ = nullptr;
+  ReplicationOptions replication_options_;
+  std::unique_ptr<HintStore> hints_;
+  std::unique_ptr<HintDelivery> hint_delivery_;
+  std::unique_ptr<Coordinator> coordinator_;
+  std::unique_ptr<AntiEntropy> anti_entropy_;
+  std::unique_ptr<Catchup> catchup_;
   OplogCounters oplog_counters_;
   uint64_t requests_ = 0;
   uint64_t request_errors_ = 0;

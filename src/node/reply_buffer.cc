@@ -9,17 +9,24 @@ void ReplyBuffer::HoldFrom(size_t from, oplog::Lsn lsn) {
   if (lsn == 0) return;
   assert(from <= bytes_.size());
   const uint64_t offset = base_ + from;
+  // Nothing appended since the last Defer(): the reply this barrier is for is that deferred one.
+  const bool holds_deferred =
+      from == bytes_.size() && !deferred_.empty() && deferred_.back().offset == offset;
   if (!barriers_.empty()) {
     Barrier& last = barriers_.back();
     // Everything after last.offset already waits for last.lsn.
-    if (lsn <= last.lsn) return;
-    // Two barriers at the same byte: the later, higher one decides.
+    if (lsn <= last.lsn) {
+      if (offset == last.offset) last.holds_deferred |= holds_deferred;
+      return;
+    }
+    // Two barriers at the same byte: the later, higher one decides (and holds what either held).
     if (offset <= last.offset) {
       last.lsn = lsn;
+      last.holds_deferred |= holds_deferred;
       return;
     }
   }
-  barriers_.push_back(Barrier{offset, lsn});
+  barriers_.push_back(Barrier{offset, lsn, holds_deferred});
 }
 
 DeferredReply ReplyBuffer::Defer() {
@@ -48,8 +55,12 @@ void ReplyBuffer::SpliceFilled() {
       still_deferred.push_back(place);
       continue;
     }
-    // Barriers recorded after this place was reserved start at or after it: they move too.
-    for (; barrier < barriers_.size() && barriers_[barrier].offset < place.offset; ++barrier) {
+    // Barriers recorded after this place was reserved start at or after it: they move too,
+    // except one that holds this deferred reply itself.
+    for (; barrier < barriers_.size() &&
+           (barriers_[barrier].offset < place.offset ||
+            (barriers_[barrier].offset == place.offset && barriers_[barrier].holds_deferred));
+         ++barrier) {
     }
     for (size_t b = barrier; b < barriers_.size(); ++b) barriers_[b].offset += it->second.size();
     bytes_.insert(static_cast<size_t>(place.offset - base_), it->second);

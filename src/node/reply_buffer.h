@@ -16,9 +16,9 @@
 // Without an operation log no barrier is ever recorded and the whole buffer is releasable:
 // the cost is one empty-deque check per write.
 //
-// Deferred replies. A request this node forwards to another (the key's owner) is answered
-// later: Defer() reserves the reply's place in the stream and returns a DeferredReply handle.
-// Everything appended after the place waits until the handle is filled, so replies still
+// Deferred replies. A request this node coordinates across other nodes (coordinator.h) is
+// answered later: Defer() reserves the reply's place in the stream and returns a DeferredReply
+// handle. Everything appended after the place waits until the handle is filled, so replies still
 // leave in request order; the filled bytes are spliced in at their place. The handle may
 // outlive the buffer (the connection closed meanwhile): filling it then does nothing.
 // SetOnFilled() tells the runtime when to try writing again.
@@ -81,7 +81,10 @@ class ReplyBuffer {
 
   // The bytes from `from` (an index into bytes(), normally where the reply that needs the LSN
   // starts) to the end, and everything appended later, wait until the log acknowledges `lsn`.
-  // `lsn` 0 is no barrier.
+  // `lsn` 0 is no barrier. When `from` is the end of the buffer and a deferred reply was just
+  // reserved there (the request's reply is that deferred reply: a coordinated write whose local
+  // copy must be durable before the answer leaves), the barrier holds the deferred reply too
+  // once it is spliced in; a barrier for bytes appended after the place holds only those.
   void HoldFrom(size_t from, oplog::Lsn lsn);
 
   // Reserves the place of a reply produced later, at the current end of the buffer.
@@ -109,6 +112,9 @@ class ReplyBuffer {
   struct Barrier {
     uint64_t offset;  // stream offset of the first held byte
     oplog::Lsn lsn;
+    // A deferred reply reserved at `offset` is held too: splicing it in does not move this
+    // barrier past it.
+    bool holds_deferred = false;
   };
 
   struct Place {

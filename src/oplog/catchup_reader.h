@@ -8,6 +8,13 @@
 // compacted_through (compaction drops expired tombstones): when since < compacted_through,
 // nothing is read and the outcome is kTooOld — the caller must fall back to a full range sync.
 //
+// Several ranges in one scan, and paging: a read may stop (the callback says so, e.g. a
+// response page is full) and later resume from the CatchupCursor it returned, without reading
+// the segments before the cursor again. The cursor names a segment and a record index in it;
+// when a compaction has replaced that segment by the time the read resumes, the outcome is
+// kCursorGone (nothing delivered) and the reader must restart from the beginning (records
+// delivered twice are harmless: replay is last-write-wins).
+//
 // Threading: takes a SegmentSet copied on the loop (OplogWriter::Segments()) and reads files
 // only, so it runs on any thread, concurrently with the writer. Segments still being written
 // are read up to their size when opened (a partial final record there is not an error). A
@@ -18,6 +25,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
+#include <vector>
 
 #include "common/file_system.h"
 #include "memdb/result.h"
@@ -40,24 +49,64 @@ struct HashRange {
   }
 };
 
+// Several ranges, for one scan: Contains() is a binary search over their union.
+class HashRangeSet {
+ public:
+  HashRangeSet() = default;
+  explicit HashRangeSet(const std::vector<HashRange>& ranges);
+  bool Contains(uint64_t hash) const;
+  // True when every hash of `range` is in the set.
+  bool ContainsRange(HashRange range) const;
+  bool all() const { return all_; }
+  bool empty() const { return !all_ && intervals_.empty(); }
+
+ private:
+  bool all_ = false;
+  std::vector<std::pair<uint64_t, uint64_t>> intervals_;  // closed [lo, hi], sorted, disjoint
+};
+
+// Where a paged read resumes: the `record`-th record (counting from 0) of segment
+// `segment_id`. {0, 0} is the beginning of the log.
+struct CatchupCursor {
+  uint64_t segment_id = 0;
+  uint64_t record = 0;
+  bool at_start() const { return segment_id == 0 && record == 0; }
+  friend bool operator==(const CatchupCursor&, const CatchupCursor&) = default;
+};
+
 enum class CatchupOutcome {
-  kComplete,  // every matching record was delivered
-  kStopped,   // the callback asked to stop
-  kTooOld,    // since < compacted_through: nothing delivered, do a full range sync
+  kComplete,    // every matching record was delivered
+  kStopped,     // the callback asked to stop; resume from CatchupStats::resume
+  kTooOld,      // since < compacted_through: nothing delivered, do a full range sync
+  kCursorGone,  // the cursor's segment is no longer in the log: restart from the beginning
 };
 
 struct CatchupStats {
   CatchupOutcome outcome = CatchupOutcome::kComplete;
+  CatchupCursor resume;  // kStopped: the record the callback refused
   uint64_t segments_read = 0;
   uint64_t segments_skipped = 0;  // whole segments older than `since` (from the manifest)
   uint64_t records_scanned = 0;
   uint64_t records_delivered = 0;
 };
 
-// Return false to stop. The record's views are valid during the call only.
+// Return false to stop: that record is not taken, and the resume cursor points at it. The
+// record's views are valid during the call only.
 using CatchupCallback = std::function<bool(const Record& record)>;
 
+struct CatchupRead {
+  Timestamp since = 0;
+  HashRangeSet ranges;   // records whose key hash is in any of them
+  CatchupCursor cursor;  // {} = from the beginning
+  // Stop (kStopped) once this many records were looked at, matching or not: bounds the time
+  // one call takes on a log with few matching records.
+  uint64_t max_scanned = UINT64_MAX;
+};
+
 // Damage in a segment fails the read with kCorruption (the peer should try another replica).
+Result<CatchupStats> ReadSince(FileSystem* fs, const SegmentSet& segments, const CatchupRead& read,
+                               const CatchupCallback& callback);
+// One range, from the beginning.
 Result<CatchupStats> ReadSince(FileSystem* fs, const SegmentSet& segments, Timestamp since,
                                HashRange range, const CatchupCallback& callback);
 

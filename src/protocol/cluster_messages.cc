@@ -20,11 +20,23 @@ namespace {
 // heartbeat, keys_held, token count.
 constexpr size_t kMinNodeBytes = 4 + kLengthPrefix + 1 + 1 + 4 + 8 + 8 + 8 + 4;
 constexpr size_t kTokenBytes = 8;
+// Format 2's per-node catch-up block: phase, ranges_done, ranges_total, records_applied.
+constexpr size_t kCatchupBytes = 1 + 4 + 4 + 8;
 
-size_t ClusterInfoBodySize(const ClusterInfo& info) {
-  size_t size = 1 + kLengthPrefix + info.cluster_name.size() + 4 + 8 + 4;
+// The oldest format that carries `info` (cluster_messages.h).
+uint8_t FormatFor(const ClusterInfo& info) {
   for (const ClusterNodeInfo& node : info.nodes) {
-    size += kMinNodeBytes + node.address.size() + kTokenBytes * node.tokens.size();
+    if (node.catchup.phase != CatchupPhase::kNone) return kClusterInfoFormatWithCatchup;
+  }
+  return kClusterInfoFormat;
+}
+
+size_t ClusterInfoBodySize(const ClusterInfo& info, uint8_t format) {
+  size_t size = 1 + kLengthPrefix + info.cluster_name.size() + 4 + 8 + 4;
+  const size_t per_node =
+      kMinNodeBytes + (format >= kClusterInfoFormatWithCatchup ? kCatchupBytes : 0);
+  for (const ClusterNodeInfo& node : info.nodes) {
+    size += per_node + node.address.size() + kTokenBytes * node.tokens.size();
   }
   return size;
 }
@@ -41,9 +53,10 @@ void AppendClusterInfoRequest(std::string* out, uint32_t request_id, Timestamp t
 
 void AppendClusterInfoResponse(std::string* out, uint32_t request_id, Timestamp ts,
                                const ClusterInfo& info) {
+  const uint8_t format = FormatFor(info);
   FrameWriter w =
-      StartResponse(out, Opcode::kClusterInfo, request_id, ts, ClusterInfoBodySize(info));
-  w.PutU8(kClusterInfoFormat);
+      StartResponse(out, Opcode::kClusterInfo, request_id, ts, ClusterInfoBodySize(info, format));
+  w.PutU8(format);
   w.PutBytes(info.cluster_name);
   w.PutU32(info.self_id);
   w.PutU64(info.ring_version);
@@ -59,6 +72,12 @@ void AppendClusterInfoResponse(std::string* out, uint32_t request_id, Timestamp 
     w.PutU64(node.keys_held);
     w.PutU32(static_cast<uint32_t>(node.tokens.size()));
     for (uint64_t token : node.tokens) w.PutU64(token);
+    if (format >= kClusterInfoFormatWithCatchup) {
+      w.PutU8(static_cast<uint8_t>(node.catchup.phase));
+      w.PutU32(node.catchup.ranges_done);
+      w.PutU32(node.catchup.ranges_total);
+      w.PutU64(node.catchup.records_applied);
+    }
   }
   w.Finish();
 }
@@ -78,10 +97,12 @@ Status ParseClusterInfoResponse(std::string_view body, ClusterInfo* out) {
   Status status;
   Parser p(body, "CLUSTER_INFO response", &status);
   uint8_t format = 0;
-  if (p.U8("format", &format) && format != kClusterInfoFormat) {
-    p.Invalid("format must be " + std::to_string(kClusterInfoFormat) + ", got " +
-              std::to_string(format));
+  if (p.U8("format", &format) && format != kClusterInfoFormat &&
+      format != kClusterInfoFormatWithCatchup) {
+    p.Invalid("format must be " + std::to_string(kClusterInfoFormat) + " or " +
+              std::to_string(kClusterInfoFormatWithCatchup) + ", got " + std::to_string(format));
   }
+  const bool with_catchup = format == kClusterInfoFormatWithCatchup;
   std::string_view name;
   if (p.Bytes("cluster_name", kMaxClusterNameBytes, Code::kBadRequest, &name)) {
     out->cluster_name.assign(name);
@@ -89,7 +110,8 @@ Status ParseClusterInfoResponse(std::string_view body, ClusterInfo* out) {
   p.U32("self_id", &out->self_id);
   p.U64("ring_version", &out->ring_version);
   uint32_t node_count = 0;
-  if (p.Count("node count", kMaxClusterNodes, kMinNodeBytes, &node_count)) {
+  if (p.Count("node count", kMaxClusterNodes, kMinNodeBytes + (with_catchup ? kCatchupBytes : 0),
+              &node_count)) {
     out->nodes.reserve(node_count);
   }
   for (uint32_t i = 0; i < node_count && !p.failed(); ++i) {
@@ -116,6 +138,24 @@ Status ParseClusterInfoResponse(std::string_view body, ClusterInfo* out) {
     if (p.Count("token count", kMaxClusterTokens, kTokenBytes, &token_count)) {
       node.tokens.resize(token_count);
       for (uint64_t& token : node.tokens) p.U64("token", &token);
+    }
+    if (with_catchup) {
+      uint8_t phase = 0;
+      if (p.U8("catchup_phase", &phase)) {
+        if (phase > kMaxCatchupPhase) {
+          p.Invalid("node " + std::to_string(node.id) + ": catchup_phase must be 0-" +
+                    std::to_string(kMaxCatchupPhase) + ", got " + std::to_string(phase));
+        }
+        node.catchup.phase = static_cast<CatchupPhase>(phase);
+      }
+      p.U32("ranges_done", &node.catchup.ranges_done);
+      if (p.U32("ranges_total", &node.catchup.ranges_total) &&
+          node.catchup.ranges_done > node.catchup.ranges_total) {
+        p.Invalid("node " + std::to_string(node.id) + ": ranges_done " +
+                  std::to_string(node.catchup.ranges_done) + " is over ranges_total " +
+                  std::to_string(node.catchup.ranges_total));
+      }
+      p.U64("records_applied", &node.catchup.records_applied);
     }
   }
   p.Finish();

@@ -3,7 +3,7 @@
 //
 // Request: empty body (any authenticated session).
 // Response body (little-endian; "bytes" = u32 length + bytes):
-//   u8 format (1)
+//   u8 format                          1, or 2 when the catch-up block is present
 //   bytes cluster_name                 (<= kMaxClusterNameBytes)
 //   u32 self_id                        the node that answered
 //   u64 ring_version                   grows whenever that node's ring changes
@@ -17,9 +17,16 @@
 //     u64 heartbeat
 //     u64 keys_held                    as last gossiped by that node
 //     u32 t                            (<= kMaxClusterTokens), then t x u64 token
+//     format 2 only, the node's catch-up as last gossiped (memdb/catchup_progress.h):
+//     u8 catchup_phase                 0 none, 1 running, 2 done
+//     u32 ranges_done                  (<= ranges_total)
+//     u32 ranges_total
+//     u64 records_applied
+// The encoder writes format 1 when no node has a catch-up phase (older clients still read
+// it), format 2 otherwise; the parser takes both (format 1: every phase is none).
 // Parse checks every count and length against these limits and the remaining body before
-// allocating; anything else (wrong format, bad status, up not 0/1, trailing bytes) is
-// kBadRequest.
+// allocating; anything else (wrong format, bad status or phase, up not 0/1, ranges_done over
+// ranges_total, trailing bytes) is kBadRequest.
 #ifndef MEMDB_PROTOCOL_CLUSTER_MESSAGES_H_
 #define MEMDB_PROTOCOL_CLUSTER_MESSAGES_H_
 
@@ -28,13 +35,15 @@
 #include <string_view>
 #include <vector>
 
+#include "memdb/catchup_progress.h"
 #include "memdb/node_status.h"
 #include "memdb/status.h"
 #include "memdb/version.h"
 
 namespace memdb::protocol {
 
-inline constexpr uint8_t kClusterInfoFormat = 1;
+inline constexpr uint8_t kClusterInfoFormat = 1;             // the base format
+inline constexpr uint8_t kClusterInfoFormatWithCatchup = 2;  // + per-node catch-up progress
 inline constexpr uint32_t kMaxClusterNodes = 4096;
 inline constexpr uint32_t kMaxClusterTokens = 4096;
 inline constexpr uint32_t kMaxClusterNameBytes = 256;
@@ -50,6 +59,7 @@ struct ClusterNodeInfo {
   uint64_t heartbeat = 0;
   uint64_t keys_held = 0;
   std::vector<uint64_t> tokens;
+  CatchupProgress catchup;  // as last gossiped by that node
 };
 
 struct ClusterInfo {

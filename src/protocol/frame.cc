@@ -28,6 +28,16 @@ bool IsKnownOpcode(uint8_t opcode) {
     case Opcode::kSet:
     case Opcode::kDel:
     case Opcode::kContains:
+    case Opcode::kGetCl:
+    case Opcode::kSetCl:
+    case Opcode::kDelCl:
+    case Opcode::kContainsCl:
+    case Opcode::kReplicaWrite:
+    case Opcode::kReplicaRead:
+    case Opcode::kCatchupRead:
+    case Opcode::kMerkleTree:
+    case Opcode::kRangeEntries:
+    case Opcode::kRepair:
     case Opcode::kStats:
     case Opcode::kCompact:
     case Opcode::kGossipSyn:
@@ -67,6 +77,26 @@ std::string_view OpcodeName(uint8_t opcode) {
       return "FORWARD";
     case Opcode::kClusterInfo:
       return "CLUSTER_INFO";
+    case Opcode::kGetCl:
+      return "GET_CL";
+    case Opcode::kSetCl:
+      return "SET_CL";
+    case Opcode::kDelCl:
+      return "DEL_CL";
+    case Opcode::kContainsCl:
+      return "CONTAINS_CL";
+    case Opcode::kReplicaWrite:
+      return "REPLICA_WRITE";
+    case Opcode::kReplicaRead:
+      return "REPLICA_READ";
+    case Opcode::kCatchupRead:
+      return "CATCHUP_READ";
+    case Opcode::kMerkleTree:
+      return "MERKLE_TREE";
+    case Opcode::kRangeEntries:
+      return "RANGE_ENTRIES";
+    case Opcode::kRepair:
+      return "REPAIR";
   }
   return std::string_view(kHexNames[opcode].data(), kHexNames[opcode].size());
 }

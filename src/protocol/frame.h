@@ -28,8 +28,8 @@ inline constexpr uint8_t kProtocolVersion = 1;
 inline constexpr size_t kHeaderSize = 24;
 
 inline constexpr uint16_t kFlagResponse = 0x0001;
-// On a response: the node that answered does not own the key and forwarded the request to the
-// owner; a client routing by topology should refresh it (CLUSTER_INFO). Never on requests.
+// On a response to a client: the coordinating node is not one of the key's replicas; a client
+// routing by topology should refresh it (CLUSTER_INFO). Never on requests.
 inline constexpr uint16_t kFlagNotOwner = 0x0002;
 inline constexpr uint16_t kKnownFlags = kFlagResponse | kFlagNotOwner;
 
@@ -45,13 +45,26 @@ enum class Opcode : uint8_t {
   kSet = 0x11,
   kDel = 0x12,
   kContains = 0x13,
+  // The key operations with an explicit consistency level and deadline
+  // (protocol/consistency_messages.h): body = u8 level + u32 deadline_ms + the plain body.
+  kGetCl = 0x20,
+  kSetCl = 0x21,
+  kDelCl = 0x22,
+  kContainsCl = 0x23,
   // Cluster, node to node: only sessions authenticated with the cluster key (docs/protocol.md).
-  kGossipSyn = 0x50,    // body: GossipSyn; response: GossipAck (src/cluster/gossip_messages.h)
-  kGossipAck2 = 0x51,   // body: GossipAck2; response: empty
-  kForward = 0x52,      // body: u8 opcode + that request's body; response: that response
-  kStats = 0x80,        // admin: the node's counters (docs/protocol.md)
-  kCompact = 0x81,      // admin: start a compaction of the operation log now
-  kClusterInfo = 0x82,  // admin: this node's view of the cluster (protocol/cluster_messages.h)
+  kGossipSyn = 0x50,   // body: GossipSyn; response: GossipAck (src/cluster/gossip_messages.h)
+  kGossipAck2 = 0x51,  // body: GossipAck2; response: empty
+  kForward = 0x52,     // retired (issue 6): answered UNKNOWN_OPCODE; never reused
+  // Replication (protocol/replica_messages.h and the catch-up / anti-entropy messages).
+  kReplicaWrite = 0x53,  // a write stamped by a coordinator; answered once durable
+  kReplicaRead = 0x54,   // one replica's entry for a key
+  kCatchupRead = 0x55,   // operation-log records after a timestamp, for hash ranges
+  kMerkleTree = 0x56,    // a hash tree of a range's entries
+  kRangeEntries = 0x57,  // the entries of parts of a range (anti-entropy, full range sync)
+  kStats = 0x80,         // admin: the node's counters (docs/protocol.md)
+  kCompact = 0x81,       // admin: start a compaction of the operation log now
+  kClusterInfo = 0x82,   // admin: this node's view of the cluster (protocol/cluster_messages.h)
+  kRepair = 0x83,        // admin: start / report anti-entropy repair (consistency_messages.h)
 };
 
 // True for opcodes this build implements (the ones in the enum above).

@@ -228,7 +228,33 @@ int main(int argc, char** argv) {
     memdb::net::PeerPool peer_pool(server.io(), pool_options);
     memdb::cluster::GossipDriver gossip(membership.get(), &peer_pool, &node->clock(), &steady);
     node->AttachCluster(&gossip, &steady);
-    node->EnableRouting(&peer_pool);
+    {
+      const memdb::ReplicationConfig& r = config.replication;
+      memdb::ReplicationOptions replication;
+      replication.replication_factor = r.factor;
+      replication.read_consistency =
+          memdb::ParseConsistency(r.read_consistency).value_or(memdb::Consistency::kQuorum);
+      replication.write_consistency =
+          memdb::ParseConsistency(r.write_consistency).value_or(memdb::Consistency::kQuorum);
+      replication.request_timeout_ms = r.request_timeout_ms;
+      replication.tombstone_grace_ms = config.oplog.tombstone_grace_ms;
+      replication.hints.enabled = r.hints_enabled;
+      replication.hints.dir = config.data_dir + "/hints";
+      replication.hints.window_ms = r.hints_window_ms;
+      replication.hints.max_bytes = r.hints_max_bytes;
+      replication.hints.max_in_flight = r.hints_max_in_flight;
+      replication.catchup.margin_ms = r.catchup_margin_ms;
+      replication.anti_entropy.interval_ms = r.anti_entropy_interval_ms;
+      if (memdb::Status s = node->AttachReplication(&peer_pool, &fs, replication); !s.ok()) {
+        spdlog::critical("cannot start: hints: {}", s.message());
+        return 1;
+      }
+      spdlog::info("replication: factor {}, reads {}, writes {}, deadline {} ms, hints {}",
+                   r.factor, r.read_consistency, r.write_consistency, r.request_timeout_ms,
+                   r.hints_enabled ? "on" : "off");
+      // After recovery the clock stands at the highest timestamp in the log (0 without one).
+      if (!identity.first_start) node->StartCatchup(node->clock().Current());
+    }
     server.AttachCluster(&gossip, &peer_pool, config.cluster.gossip_interval_ms);
 
     std::string seeds;

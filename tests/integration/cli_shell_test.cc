@@ -555,7 +555,8 @@ TEST_F(CliShellTest, InteractiveSession) {
   ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
   pty.Send("\t");
   ASSERT_TRUE(
-      pty.WaitFor("PING  GET  SET  DEL  CONTAINS  STATS  COMPACT  CLUSTER  HELP  QUIT  EXIT"))
+      pty.WaitFor("PING  GET  SET  DEL  CONTAINS  STATS  COMPACT  CLUSTER  REPAIR  CONSISTENCY  "
+                  "DEADLINE  HELP  QUIT  EXIT"))
       << pty.screen();
   ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
 
@@ -580,6 +581,19 @@ TEST_F(CliShellTest, InteractiveSession) {
   ASSERT_TRUE(pty.WaitFor("GET greeting")) << pty.screen();
   pty.Send("\r");
   ASSERT_TRUE(pty.WaitFor("\"hello, world\"\r\n")) << pty.screen();
+  ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
+
+  // The consistency level holds for the rest of the session (a lone node meets every level).
+  pty.Send("consistency al\t");
+  ASSERT_TRUE(pty.WaitFor("l ")) << pty.screen();  // TAB completed the level
+  pty.Send("\r");
+  ASSERT_TRUE(pty.WaitFor("\r\nOK\r\n")) << pty.screen();
+  ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
+  pty.Send("consistency\r");
+  ASSERT_TRUE(pty.WaitFor("\r\nall\r\n")) << pty.screen();
+  ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
+  pty.Send("GET greeting\r");
+  ASSERT_TRUE(pty.WaitFor("\r\n\"hello, world\"\r\n")) << pty.screen();
   ASSERT_TRUE(pty.WaitForPrompt(Prompt()));
 
   // Ctrl-D leaves with status 0.

@@ -5,8 +5,11 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "integration/server_process.h"
 #include "memdb/client.h"
@@ -143,7 +146,77 @@ TEST(ClusterCommands, OneNodeShowsItselfAlone) {
   EXPECT_NE(info.output.find("nodes            1\n"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("nodes_up         1\n"), std::string::npos) << info.output;
 }
+// ---- consistency levels and REPAIR against a lone node ----
+
+TEST(ConsistencyCommands, LoneNodeMeetsEveryLevel) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start()) << server.log();
+  ProcessRun set = RunCliAgainst(server, "--consistency all --deadline-ms 500 SET k v");
+  EXPECT_EQ(set.exit_code, 0) << set.output;
+  EXPECT_EQ(set.output, "OK\n");
+  ProcessRun get = RunCliAgainst(server, "--consistency QUORUM GET k");
+  EXPECT_EQ(get.exit_code, 0) << get.output;
+  EXPECT_EQ(get.output, "\"v\"\n");
+  ProcessRun bad = RunCliAgainst(server, "--consistency two GET k");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("valid levels are one, quorum, all, and default"), std::string::npos)
+      << bad.output;
+}
+
+TEST(RepairCommand, LoneNodeRunsToTheEnd) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start()) << server.log();
+  ProcessRun repair = RunCliAgainst(server, "repair");
+  EXPECT_EQ(repair.exit_code, 0) << repair.output;
+  EXPECT_NE(repair.output.find(" done: "), std::string::npos) << repair.output;
+  ProcessRun status = RunCliAgainst(server, "--json repair status");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("\"repair\":{\"running\":"), std::string::npos) << status.output;
+  ProcessRun usage = RunCliAgainst(server, "repair later");
+  EXPECT_EQ(usage.exit_code, 2) << usage.output;
+}
 #endif  // MEMDB_CLI_BINARY
+
+TEST(ClientOneNode, RequestOptionsAndRepair) {
+  ServerProcess server;
+  ASSERT_TRUE(server.Start()) << server.log();
+  ClientOptions options;
+  options.port = server.port();
+  options.key_id = server.spec().key_id;
+  options.secret = server.spec().secret;
+  Client client(options);
+  for (Consistency level :
+       {Consistency::kDefault, Consistency::kOne, Consistency::kQuorum, Consistency::kAll}) {
+    SCOPED_TRACE(std::string(ConsistencyName(level)));
+    RequestOptions request;
+    request.consistency = level;
+    request.deadline = std::chrono::milliseconds(level == Consistency::kDefault ? 300 : 0);
+    Result<Version> set = client.Set("cl-key", "v", request);
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    Result<std::optional<VersionedValue>> got = client.Get("cl-key", request);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->version, *set);
+    EXPECT_TRUE(*client.Contains("cl-key", request));
+    Result<bool> del = client.Del("cl-key", request);
+    ASSERT_TRUE(del.ok()) << del.status().ToString();
+    EXPECT_TRUE(*del);
+    EXPECT_FALSE(*client.Contains("cl-key", request));
+  }
+  Result<RepairProgress> started = client.Repair(RepairAction::kStart);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  EXPECT_GE(started->run_id, 1u);
+  // A lone node has no other replica to compare with: the run ends at once or soon.
+  Result<RepairProgress> status = client.Repair(RepairAction::kStatus);
+  for (int i = 0; i < 100 && status.ok() && status->running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = client.Repair(RepairAction::kStatus);
+  }
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_FALSE(status->running);
+  EXPECT_EQ(status->run_id, started->run_id);
+  EXPECT_EQ(status->ranges_failed, 0u);
+}
 
 TEST(ClusterClientOneNode, RoutesEverythingToTheOnlyNode) {
   ServerProcess server;

@@ -37,7 +37,7 @@ class GossipProcess final : public Process {
   // A SimNode::Boot that runs a GossipProcess with `config`.
   static SimNode::Boot Booter(GossipConfig config);
 
-  cluster::Membership& membership() { return *membership_; }
+  cluster::Membership* membership() override { return membership_.get(); }
   cluster::Gossiper& gossiper() { return membership_->gossiper(); }
   cluster::GossipDriver& driver() { return *driver_; }
 

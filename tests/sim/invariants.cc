@@ -19,7 +19,7 @@ struct Comparable {
   bool operator==(const Comparable&) const = default;
 };
 
-std::vector<Comparable> ViewOf(GossipProcess& p) {
+std::vector<Comparable> ViewOf(cluster::Membership& p) {
   std::vector<Comparable> out;
   for (const cluster::MemberState& m : p.gossiper().Snapshot()) {
     out.push_back(Comparable{m.id, m.generation, m.address.value, m.status.value, m.tokens.value});
@@ -44,10 +44,10 @@ std::string Describe(const std::vector<Comparable>& view) {
 bool MembershipConverged(SimCluster& cluster, bool require_normal, std::string* why) {
   std::vector<size_t> live = cluster.LiveNodes();
   if (live.empty()) return true;
-  GossipProcess& first = *cluster.gossip(live[0]);
+  cluster::Membership& first = *cluster.membership(live[0]);
   const std::vector<Comparable> reference = ViewOf(first);
   for (size_t i : live) {
-    GossipProcess& p = *cluster.gossip(i);
+    cluster::Membership& p = *cluster.membership(i);
     if (i != live[0]) {
       std::vector<Comparable> view = ViewOf(p);
       if (view != reference) {
@@ -83,7 +83,7 @@ bool MembershipConverged(SimCluster& cluster, bool require_normal, std::string* 
 bool LiveNodesSeeEachOtherUp(SimCluster& cluster, std::string* why) {
   std::vector<size_t> live = cluster.LiveNodes();
   for (size_t i : live) {
-    const cluster::Gossiper& g = cluster.gossip(i)->gossiper();
+    const cluster::Gossiper& g = cluster.membership(i)->gossiper();
     for (size_t j : live) {
       if (i == j) continue;
       if (!g.IsUp(cluster.identity(j).id)) {
@@ -98,7 +98,7 @@ bool LiveNodesSeeEachOtherUp(SimCluster& cluster, std::string* why) {
 bool AllSeeDown(SimCluster& cluster, size_t down, std::string* why) {
   const NodeId id = cluster.identity(down).id;
   for (size_t i : cluster.LiveNodes()) {
-    const cluster::Gossiper& g = cluster.gossip(i)->gossiper();
+    const cluster::Gossiper& g = cluster.membership(i)->gossiper();
     if (g.Find(id) != nullptr && g.IsUp(id)) {
       *why = cluster.node(i).name() + " still sees crashed " + cluster.node(down).name() + " up";
       return false;
@@ -111,7 +111,7 @@ bool AllSeeRejoined(SimCluster& cluster, size_t node, std::string* why) {
   const IdentityRecord& record = cluster.identity(node);
   for (size_t i : cluster.LiveNodes()) {
     if (i == node) continue;
-    const cluster::Gossiper& g = cluster.gossip(i)->gossiper();
+    const cluster::Gossiper& g = cluster.membership(i)->gossiper();
     const cluster::MemberState* m = g.Find(record.id);
     const std::string who = cluster.node(i).name() + " sees " + cluster.node(node).name();
     if (m == nullptr) {
@@ -139,7 +139,7 @@ size_t NodesKnowing(SimCluster& cluster, NodeId id, const std::vector<Token>& to
                     bool require_normal) {
   size_t n = 0;
   for (size_t i : cluster.LiveNodes()) {
-    const cluster::MemberState* m = cluster.gossip(i)->gossiper().Find(id);
+    const cluster::MemberState* m = cluster.membership(i)->gossiper().Find(id);
     if (m == nullptr || m->tokens.value != tokens) continue;
     if (require_normal && m->status.value != MemberStatus::kNormal) continue;
     ++n;

@@ -115,13 +115,23 @@ Network::Network(World* world, uint64_t seed, NetworkConditions conditions)
     : world_(world), random_(seed), conditions_(std::move(conditions)) {}
 
 Network::EndpointId Network::Attach(std::string address, OwnerId owner) {
-  endpoints_.push_back(Endpoint{std::move(address), owner, nullptr});
+  endpoints_.push_back(Endpoint{std::move(address), owner, nullptr, false});
   for (auto& row : blocked_) row.push_back(false);
   blocked_.emplace_back(endpoints_.size(), false);
   return static_cast<EndpointId>(endpoints_.size() - 1);
 }
 
 void Network::SetHandler(EndpointId endpoint, RequestHandler handler) {
+  if (!handler) {
+    endpoints_[endpoint].handler = nullptr;
+    return;
+  }
+  endpoints_[endpoint].handler = [handler = std::move(handler)](const Request& r, Respond respond) {
+    respond(handler(r.opcode, r.timestamp, r.body));
+  };
+}
+
+void Network::SetAsyncHandler(EndpointId endpoint, AsyncRequestHandler handler) {
   endpoints_[endpoint].handler = std::move(handler);
 }
 
@@ -170,6 +180,7 @@ void Network::Launch(std::shared_ptr<const Trip> trip) {
     return;
   }
   uint32_t copies = Chance(random_, conditions_.duplicate) ? 2 : 1;
+  if (endpoints_[trip->from].no_duplicates || endpoints_[trip->to].no_duplicates) copies = 1;
   if (copies == 2) ++stats_.duplicated;
   OwnerId owner = endpoints_[trip->to].owner;
   for (uint32_t copy = 0; copy < copies; ++copy) {
@@ -206,12 +217,17 @@ void Network::Arrive(const std::shared_ptr<const Trip>& trip, uint32_t copy) {
   world_->Log("deliver " + what);
   // Copy the handler: it may replace itself (a crash inside the handler is not modelled, but a
   // handler must not be destroyed while it runs).
-  RequestHandler handler = dest.handler;
-  Reply reply = handler(trip->opcode, trip->timestamp, trip->body);
-  auto back = std::make_shared<Trip>(Trip{trip->to, trip->from, true, trip->opcode,
-                                          trip->request_id, reply.timestamp, reply.status,
-                                          std::move(reply.body), trip->on_reply});
-  Launch(std::move(back));
+  AsyncRequestHandler handler = dest.handler;
+  auto answered = std::make_shared<bool>(false);
+  handler(Request{trip->from, trip->opcode, trip->request_id, trip->timestamp, trip->body},
+          [this, trip, answered](Reply reply) {
+            if (*answered) return;
+            *answered = true;
+            auto back = std::make_shared<Trip>(Trip{trip->to, trip->from, true, trip->opcode,
+                                                    trip->request_id, reply.timestamp, reply.status,
+                                                    std::move(reply.body), trip->on_reply});
+            Launch(std::move(back));
+          });
 }
 
 void Network::SetConditions(NetworkConditions conditions) {

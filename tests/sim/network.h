@@ -86,6 +86,19 @@ class Network {
   using RequestHandler =
       std::function<Reply(uint8_t opcode, Timestamp timestamp, std::string_view body)>;
   using ReplyHandler = std::function<void(const Reply&)>;
+  // A request as an asynchronous handler sees it.
+  struct Request {
+    EndpointId from;
+    uint8_t opcode;
+    uint64_t request_id;
+    Timestamp timestamp;
+    std::string_view body;  // valid during the handler call only
+  };
+  // Sends the reply back (as a new trip, at the time it is called). Call it at most once; a
+  // handler may keep it and call it from a later event of the destination (a reply held back
+  // by the operation log, or deferred until the node's own requests complete).
+  using Respond = std::function<void(Reply)>;
+  using AsyncRequestHandler = std::function<void(const Request& request, Respond respond)>;
 
   Network(World* world, uint64_t seed, NetworkConditions conditions = {});
 
@@ -93,6 +106,12 @@ class Network {
   EndpointId Attach(std::string address, OwnerId owner);
   // The node's request handler; nullptr when it is down (crashed).
   void SetHandler(EndpointId endpoint, RequestHandler handler);
+  // Same, for a handler that may answer later (nullptr: down).
+  void SetAsyncHandler(EndpointId endpoint, AsyncRequestHandler handler);
+  // Trips from or to `endpoint` are never duplicated (loss, partitions and latency still
+  // apply): a client's requests ride a TCP connection, and a real client never sends a write
+  // twice by accident, while node-to-node messages model retries and are idempotent.
+  void SetNoDuplicates(EndpointId endpoint) { endpoints_[endpoint].no_duplicates = true; }
   // The endpoint at `address`, if any.
   bool Lookup(const std::string& address, EndpointId* endpoint) const;
   const std::string& address(EndpointId endpoint) const { return endpoints_[endpoint].address; }
@@ -121,7 +140,8 @@ class Network {
   struct Endpoint {
     std::string address;
     OwnerId owner;
-    RequestHandler handler;
+    AsyncRequestHandler handler;
+    bool no_duplicates = false;
   };
   struct Trip;
 

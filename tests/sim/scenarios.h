@@ -8,6 +8,13 @@
 //           tokens and latest generation and seen up; finally one more node is crashed in a
 //           quiet cluster (must be seen down in time) and restarted (must rejoin in time).
 //   scale   N nodes converge, then one node joins: rounds until all know it, gossip bytes.
+//   replication  3..5 nodes run whole memdb Nodes (node_process.h), rf 3; clients
+//           (workload.h) read, write and delete 20 keys at QUORUM (some ONE / ALL) through a
+//           nemesis of 8-20 s (partitions, loss, reordering, crash with loss of unsynced data
+//           + restart, pause); then heal, every node back, catch-up and hints drained, REPAIR
+//           on every node, quiescence; then (a) QUORUM reads saw acknowledged writes, (c)
+//           deletes stayed deleted and nothing acknowledged was lost, (b) replicas identical,
+//           (d) catch-up transferred only what was missed (replication_invariants.h).
 //
 // Bounds (Bounds below; derivation in docs/simulator.md, "Bounds"):
 //   convergence rounds  R(N) = 4 * ceil(log2 N) + 10
@@ -28,8 +35,10 @@ struct ScenarioOptions {
   uint64_t seed = 1;
   uint32_t nodes = 0;  // 0: chosen from the seed (gossip: 3..9)
   uint32_t tokens = 16;
-  bool trace = false;    // print every trace line to `out`
-  bool verbose = false;  // print the plan and the phases to `out`
+  uint64_t fault_ms = 0;        // replication: length of the fault phase (0: chosen by the seed)
+  bool lying_replicas = false;  // replication: replicas ack writes they drop (tests only)
+  bool trace = false;           // print every trace line to `out`
+  bool verbose = false;         // print the plan and the phases to `out`
   std::ostream* out = nullptr;
 };
 
@@ -43,6 +52,12 @@ struct RunResult {
   // Observed, for reports: rounds from heal to convergence, ms from a quiet crash to detection.
   double heal_rounds = 0;
   double detect_ms = 0;
+  // Replication: client operations, of which answered OK / with an unknown outcome; restarted
+  // nodes whose catch-up was checked.
+  uint64_t ops = 0;
+  uint64_t ops_ok = 0;
+  uint64_t ops_unknown = 0;
+  uint64_t catchups = 0;
 };
 
 struct Bounds {
@@ -54,6 +69,16 @@ Bounds ComputeBounds(size_t nodes, const GossipConfig& gossip,
                      const cluster::FailureDetectorOptions& detector);
 
 RunResult RunGossipScenario(const ScenarioOptions& options);
+
+// What the seed chooses for a replication run (before anything runs).
+struct ReplicationPlan {
+  uint32_t nodes = 0;
+  uint64_t fault_ms = 0;
+  uint64_t plan_seed = 0;      // boot times and the nemesis
+  uint64_t workload_seed = 0;  // the clients
+};
+ReplicationPlan PlanReplicationRun(const ScenarioOptions& options);
+RunResult RunReplicationScenario(const ScenarioOptions& options);
 
 struct ScaleRow {
   uint32_t nodes = 0;

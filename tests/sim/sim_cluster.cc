@@ -20,7 +20,7 @@ SimCluster::SimCluster(uint64_t seed, ClusterOptions options)
     : world_(seed),
       options_(WithSeeds(std::move(options))),
       network_(&world_, world_.DeriveSeed(), options_.network),
-      boot_(GossipProcess::Booter(options_.gossip)),
+      boot_(options_.boot ? options_.boot : GossipProcess::Booter(options_.gossip)),
       node_seeds_(world_.DeriveSeed()) {
   for (uint32_t i = 0; i < options_.nodes; ++i) AddNode();
 }
@@ -48,7 +48,7 @@ Status SimCluster::Start(size_t i) {
                           std::to_string(nodes_[i]->starts()) + "): " + s.ToString());
     return s;
   }
-  const cluster::NodeIdentity& id = gossip(i)->membership().identity();
+  const cluster::NodeIdentity& id = membership(i)->identity();
   IdentityRecord& record = identities_[i];
   if (record.id == 0) {
     record.id = id.id;

@@ -26,7 +26,9 @@ struct ClusterOptions {
   uint32_t seeds = 1;   // the first `seeds` nodes
   GossipConfig gossip;  // gossip.seeds is filled in from `seeds`
   NodeOptions node;
-  NetworkConditions network;          // initial conditions
+  NetworkConditions network;  // initial conditions
+  // What runs on each node; empty: GossipProcess::Booter(gossip).
+  SimNode::Boot boot;
   uint64_t max_clock_offset_ms = 50;  // each node's wall clock is off by up to this, either way
 };
 
@@ -48,6 +50,11 @@ class SimCluster {
   SimNode& node(size_t i) { return *nodes_[i]; }
   // The node's GossipProcess, or nullptr when it is not running.
   GossipProcess* gossip(size_t i) { return nodes_[i]->process_as<GossipProcess>(); }
+  // The node's membership (any process that runs one), or nullptr when it is not running.
+  cluster::Membership* membership(size_t i) {
+    Process* p = nodes_[i]->process();
+    return p != nullptr ? p->membership() : nullptr;
+  }
   const IdentityRecord& identity(size_t i) const { return identities_[i]; }
 
   // ---- lifecycle and faults (index is 0-based) ----

@@ -4,6 +4,7 @@
 //   memdb-sim --scenario gossip --seeds 5000 --first 1 many runs (a soak)
 //   memdb-sim --scenario gossip --seed 1234 --trace    every event of the run
 //   memdb-sim --scenario scale --sizes 10,25,50,100   the gossip scale table
+//   memdb-sim --scenario replication --seeds 100      replicated reads/writes under faults
 //
 // A failing run prints its seed and the command that replays it; the exit code is 1 if any run
 // failed.
@@ -19,9 +20,11 @@
 namespace {
 
 std::string ReplayCommand(const std::string& argv0, const std::string& scenario, uint64_t seed,
-                          uint32_t nodes, uint32_t tokens) {
-  return argv0 + " --scenario " + scenario + " --seed " + std::to_string(seed) + " --nodes " +
-         std::to_string(nodes) + " --tokens " + std::to_string(tokens);
+                          uint32_t nodes, uint32_t tokens, uint64_t fault_ms) {
+  std::string s = argv0 + " --scenario " + scenario + " --seed " + std::to_string(seed) +
+                  " --nodes " + std::to_string(nodes) + " --tokens " + std::to_string(tokens);
+  if (fault_ms != 0) s += " --fault-ms " + std::to_string(fault_ms);
+  return s;
 }
 
 }  // namespace
@@ -34,12 +37,13 @@ int main(int argc, char** argv) {
   uint64_t first = 1;
   uint32_t nodes = 0;
   uint32_t tokens = 16;
+  uint64_t fault_ms = 0;
   bool trace = false;
   bool verbose = false;
   bool check_determinism = false;
   std::vector<uint32_t> sizes = {10, 25, 50, 100};
-  app.add_option("--scenario", scenario, "gossip | scale")
-      ->check(CLI::IsMember({"gossip", "scale"}));
+  app.add_option("--scenario", scenario, "gossip | scale | replication")
+      ->check(CLI::IsMember({"gossip", "scale", "replication"}));
   auto* seed_opt = app.add_option("--seed", seed, "run this one seed");
   app.add_option("--seeds", seeds, "run this many seeds: --first, --first + 1, ...");
   app.add_option("--first", first, "first seed of --seeds");
@@ -47,6 +51,8 @@ int main(int argc, char** argv) {
   auto* tokens_opt =
       app.add_option("--tokens", tokens, "tokens per node (default: gossip 16, scale 256)");
   app.add_option("--sizes", sizes, "scale: the cluster sizes")->delimiter(',');
+  app.add_option("--fault-ms", fault_ms,
+                 "replication: length of the fault phase (0 = chosen by the seed, 8-20 s)");
   app.add_flag("--trace", trace, "print every trace line (delivery, drop, timer, fault)");
   app.add_flag("--verbose", verbose, "print the fault plan and the phases of each run");
   app.add_flag("--check-determinism", check_determinism,
@@ -89,19 +95,25 @@ int main(int argc, char** argv) {
 
   uint64_t failed = 0;
   double max_heal_rounds = 0, max_detect_ms = 0;
+  uint64_t ops = 0, ops_ok = 0, ops_unknown = 0, catchups = 0;
+  const bool replication = scenario == "replication";
+  auto run = [&](const memdb::sim::ScenarioOptions& o) {
+    return replication ? memdb::sim::RunReplicationScenario(o) : memdb::sim::RunGossipScenario(o);
+  };
   for (uint64_t s = first; s < first + seeds; ++s) {
     memdb::sim::ScenarioOptions o;
     o.seed = s;
     o.nodes = nodes;
     o.tokens = tokens;
+    o.fault_ms = fault_ms;
     o.trace = trace;
     o.verbose = verbose;
     o.out = &std::cout;
-    memdb::sim::RunResult r = memdb::sim::RunGossipScenario(o);
+    memdb::sim::RunResult r = run(o);
     if (r.ok && check_determinism) {
       o.trace = false;
       o.verbose = false;
-      memdb::sim::RunResult again = memdb::sim::RunGossipScenario(o);
+      memdb::sim::RunResult again = run(o);
       if (again.trace_hash != r.trace_hash || again.trace_lines != r.trace_lines) {
         r.ok = false;
         r.failure = "not deterministic: trace hash " + std::to_string(r.trace_hash) + " then " +
@@ -110,23 +122,44 @@ int main(int argc, char** argv) {
     }
     if (r.heal_rounds > max_heal_rounds) max_heal_rounds = r.heal_rounds;
     if (r.detect_ms > max_detect_ms) max_detect_ms = r.detect_ms;
+    ops += r.ops;
+    ops_ok += r.ops_ok;
+    ops_unknown += r.ops_unknown;
+    catchups += r.catchups;
     if (!r.ok) {
       ++failed;
       std::printf("FAILED seed %llu (%u nodes): %s\n  replay: %s\n",
                   static_cast<unsigned long long>(s), r.nodes, r.failure.c_str(),
-                  ReplayCommand(argv0, scenario, s, r.nodes, tokens).c_str());
+                  ReplayCommand(argv0, scenario, s, r.nodes, tokens, fault_ms).c_str());
     } else if (seeds == 1 || verbose) {
       std::printf("ok seed %llu (%u nodes): %llu events, %.1f s simulated, trace %016llx\n",
                   static_cast<unsigned long long>(s), r.nodes,
                   static_cast<unsigned long long>(r.trace_lines), r.sim_ms / 1000.0,
                   static_cast<unsigned long long>(r.trace_hash));
+      if (replication) {
+        std::printf("  %llu client ops: %llu ok, %llu unknown outcome; %llu catch-ups checked\n",
+                    static_cast<unsigned long long>(r.ops),
+                    static_cast<unsigned long long>(r.ops_ok),
+                    static_cast<unsigned long long>(r.ops_unknown),
+                    static_cast<unsigned long long>(r.catchups));
+      }
     }
     std::fflush(stdout);
   }
-  std::printf(
-      "%llu/%llu seeds passed (first %llu); worst heal convergence %.1f rounds, worst "
-      "quiet-crash detection %.1f s\n",
-      static_cast<unsigned long long>(seeds - failed), static_cast<unsigned long long>(seeds),
-      static_cast<unsigned long long>(first), max_heal_rounds, max_detect_ms / 1000.0);
+  if (replication) {
+    std::printf(
+        "%llu/%llu seeds passed (first %llu); %llu client ops (%llu ok, %llu unknown outcome), "
+        "%llu catch-ups checked\n",
+        static_cast<unsigned long long>(seeds - failed), static_cast<unsigned long long>(seeds),
+        static_cast<unsigned long long>(first), static_cast<unsigned long long>(ops),
+        static_cast<unsigned long long>(ops_ok), static_cast<unsigned long long>(ops_unknown),
+        static_cast<unsigned long long>(catchups));
+  } else {
+    std::printf(
+        "%llu/%llu seeds passed (first %llu); worst heal convergence %.1f rounds, worst "
+        "quiet-crash detection %.1f s\n",
+        static_cast<unsigned long long>(seeds - failed), static_cast<unsigned long long>(seeds),
+        static_cast<unsigned long long>(first), max_heal_rounds, max_detect_ms / 1000.0);
+  }
   return failed == 0 ? 0 : 1;
 }

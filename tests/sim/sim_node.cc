@@ -38,13 +38,15 @@ Status SimNode::Start(const Boot& boot) {
   ++starts_;
   world_->Log("fault start " + name_ + " (start " + std::to_string(starts_) + ")");
   incarnation_ = std::make_unique<Incarnation>(this, seeds_.Next64());
-  network_->SetHandler(endpoint_, [this](uint8_t opcode, Timestamp ts, std::string_view body) {
-    return OnRequest(opcode, ts, body);
-  });
+  network_->SetAsyncHandler(endpoint_,
+                            [this](const Network::Request& request, Network::Respond respond) {
+                              OnAsyncRequest(request, std::move(respond));
+                            });
   Result<std::unique_ptr<Process>> process = boot(*this);
   if (!process.ok()) {
     world_->Log("fault start-failed " + name_ + ": " + process.status().ToString());
     network_->SetHandler(endpoint_, nullptr);
+    world_->SetAfterEvent(owner_, nullptr);
     world_->DiscardOwner(owner_);
     incarnation_.reset();
     return process.status();
@@ -56,6 +58,7 @@ Status SimNode::Start(const Boot& boot) {
 void SimNode::Crash() {
   world_->Log("fault crash " + name_);
   network_->SetHandler(endpoint_, nullptr);
+  world_->SetAfterEvent(owner_, nullptr);
   world_->DiscardOwner(owner_);
   world_->Resume(owner_);  // a crashed node is not paused any more (nothing is deferred)
   incarnation_.reset();
@@ -76,6 +79,14 @@ void SimNode::Handle(uint8_t opcode, RequestFn fn) {
   incarnation_->handlers[opcode] = std::move(fn);
 }
 
+void SimNode::HandleAll(Network::AsyncRequestHandler fn) {
+  incarnation_->handle_all = std::move(fn);
+}
+
+void SimNode::AfterEachEvent(std::function<void()> fn) {
+  world_->SetAfterEvent(owner_, std::move(fn));
+}
+
 void SimNode::Every(uint64_t first_delay_ms, uint64_t period_ms, const char* kind,
                     std::function<void()> fn) {
   incarnation_->timers.push_back(std::make_unique<Timer>(Timer{period_ms, kind, std::move(fn)}));
@@ -93,6 +104,15 @@ void SimNode::ScheduleTimer(Timer* timer, uint64_t delay_ms) {
 
 void SimNode::After(uint64_t delay_ms, const char* kind, std::function<void()> fn) {
   world_->After(delay_ms, owner_, kind, std::move(fn));
+}
+
+void SimNode::OnAsyncRequest(const Network::Request& request, Network::Respond respond) {
+  if (incarnation_->handle_all) {
+    Network::AsyncRequestHandler fn = incarnation_->handle_all;  // may be replaced meanwhile
+    fn(request, std::move(respond));
+    return;
+  }
+  respond(OnRequest(request.opcode, request.timestamp, request.body));
 }
 
 Reply SimNode::OnRequest(uint8_t opcode, Timestamp timestamp, std::string_view body) {

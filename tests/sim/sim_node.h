@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cluster/hlc.h"
+#include "cluster/membership.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/sim_file_system.h"
@@ -47,6 +48,8 @@ inline constexpr uint64_t kSimEpochMs = 1'700'000'000'000;
 class Process {
  public:
   virtual ~Process() = default;
+  // The node's cluster membership, for processes that run one (invariants read it).
+  virtual cluster::Membership* membership() { return nullptr; }
 };
 
 struct NodeOptions {
@@ -94,6 +97,12 @@ class SimNode {
   HybridClock& hlc() { return incarnation_->hlc; }
   SimTransport& transport() { return incarnation_->transport; }
   void Handle(uint8_t opcode, RequestFn fn);
+  // Every request goes to `fn` instead (no clock observation, no opcode table): for a process
+  // that runs a whole memdb::Node, which does both itself and may answer later.
+  void HandleAll(Network::AsyncRequestHandler fn);
+  // `fn` runs after every event of this node (until it crashes): the runtime's "after the
+  // handlers ran" point, where a node flushes its operation log.
+  void AfterEachEvent(std::function<void()> fn);
   // `fn` after `first_delay_ms`, then every `period_ms`, until the node crashes.
   void Every(uint64_t first_delay_ms, uint64_t period_ms, const char* kind,
              std::function<void()> fn);
@@ -136,11 +145,13 @@ class SimNode {
     HybridClock hlc;
     SimTransport transport;
     std::map<uint8_t, RequestFn> handlers;
+    Network::AsyncRequestHandler handle_all;
     std::vector<std::unique_ptr<Timer>> timers;
     std::unique_ptr<Process> process;
   };
 
   Reply OnRequest(uint8_t opcode, Timestamp timestamp, std::string_view body);
+  void OnAsyncRequest(const Network::Request& request, Network::Respond respond);
   void ScheduleTimer(Timer* timer, uint64_t delay_ms);
 
   World* world_;

@@ -110,7 +110,7 @@ TEST_F(TransportTest, ReplyArrivesAfterTwoTripsNeverInsideSend) {
   auto t = Transport();
   std::vector<std::pair<Code, std::string>> got;
   uint64_t at = 0;
-  t->Send("b:1", 0x50, 41, "hi", [&](const cluster::PeerResponse& r) {
+  t->Send("b:1", 0x50, 41, "hi", 0, [&](const cluster::PeerResponse& r) {
     got.push_back({r.status.code(), std::string(r.body)});
     EXPECT_EQ(r.timestamp, 42u);
     at = world_.now_ms();
@@ -126,7 +126,7 @@ TEST_F(TransportTest, DuplicatesAreHandledTwiceButCompleteOnce) {
   network_.SetConditions(NetworkConditions{LatencyModel::Uniform(1, 50), 0, 1.0});
   auto t = Transport();
   int done = 0;
-  t->Send("b:1", 0x50, 1, "x", [&](const cluster::PeerResponse& r) {
+  t->Send("b:1", 0x50, 1, "x", 0, [&](const cluster::PeerResponse& r) {
     EXPECT_TRUE(r.status.ok());
     ++done;
   });
@@ -140,17 +140,17 @@ TEST_F(TransportTest, LossPartitionAndDownEndInTimeout) {
   std::vector<Code> codes;
   auto record = [&](const cluster::PeerResponse& r) { codes.push_back(r.status.code()); };
   network_.SetConditions(NetworkConditions{LatencyModel::Fixed(10), 1.0, 0});
-  t->Send("b:1", 0x50, 1, "lost", record);
+  t->Send("b:1", 0x50, 1, "lost", 0, record);
   world_.RunUntil(world_.now_ms() + 1000);
   network_.SetConditions(NetworkConditions{LatencyModel::Fixed(10), 0, 0});
   network_.Block({b_}, {a_});  // one way: the request gets there, the reply does not
-  t->Send("b:1", 0x50, 1, "oneway", record);
+  t->Send("b:1", 0x50, 1, "oneway", 0, record);
   world_.RunUntil(world_.now_ms() + 1000);
   EXPECT_EQ(handled_, 1);
   network_.Heal();
   network_.SetHandler(b_, nullptr);  // down
-  t->Send("b:1", 0x50, 1, "down", record);
-  t->Send("nowhere:1", 0x50, 1, "x", record);
+  t->Send("b:1", 0x50, 1, "down", 0, record);
+  t->Send("nowhere:1", 0x50, 1, "x", 0, record);
   world_.RunUntil(world_.now_ms() + 1000);
   EXPECT_EQ(codes, (std::vector<Code>{Code::kTimeout, Code::kTimeout, Code::kConnectionFailed,
                                       Code::kTimeout}));
@@ -160,7 +160,7 @@ TEST_F(TransportTest, PausedPeerAnswersAfterResumeOrTimesOut) {
   auto t = Transport();
   std::vector<Code> codes;
   world_.Pause(b_owner_);
-  t->Send("b:1", 0x50, 1, "x",
+  t->Send("b:1", 0x50, 1, "x", 0,
           [&](const cluster::PeerResponse& r) { codes.push_back(r.status.code()); });
   world_.RunUntil(100);
   world_.Resume(b_owner_);  // answers at 100, arrives at 110: before the 500 ms timeout
@@ -172,7 +172,7 @@ TEST_F(TransportTest, PausedPeerAnswersAfterResumeOrTimesOut) {
 TEST_F(TransportTest, DestroyedTransportForgetsPendingRequests) {
   auto t = Transport();
   int done = 0;
-  t->Send("b:1", 0x50, 1, "x", [&](const cluster::PeerResponse&) { ++done; });
+  t->Send("b:1", 0x50, 1, "x", 0, [&](const cluster::PeerResponse&) { ++done; });
   t.reset();
   world_.RunUntil(2000);
   EXPECT_EQ(done, 0);

@@ -11,7 +11,7 @@ SimTransport::SimTransport(World* world, Network* network, Network::EndpointId s
 SimTransport::~SimTransport() { *alive_ = false; }
 
 void SimTransport::Send(const std::string& address, uint8_t opcode, Timestamp timestamp,
-                        std::string body, Done done) {
+                        std::string body, uint32_t timeout_ms, Done done) {
   const uint64_t id = next_id_++;
   pending_.emplace(id, std::move(done));
   std::weak_ptr<bool> alive = alive_;
@@ -25,7 +25,7 @@ void SimTransport::Send(const std::string& address, uint8_t opcode, Timestamp ti
     });
     return;
   }
-  world_->After(timeout_ms_, owner_, "timeout", [this, alive, id] {
+  world_->After(timeout_ms != 0 ? timeout_ms : timeout_ms_, owner_, "timeout", [this, alive, id] {
     if (alive.expired() || pending_.count(id) == 0) return;
     ++timeouts_;
     world_->Log(world_->OwnerName(owner_) + " timeout #" + std::to_string(id));

@@ -29,7 +29,7 @@ class SimTransport final : public cluster::PeerTransport {
   ~SimTransport() override;
 
   void Send(const std::string& address, uint8_t opcode, Timestamp timestamp, std::string body,
-            Done done) override;
+            uint32_t timeout_ms, Done done) override;
 
   size_t pending() const { return pending_.size(); }
   uint64_t timeouts() const { return timeouts_; }

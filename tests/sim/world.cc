@@ -6,11 +6,11 @@
 namespace memdb::sim {
 
 World::World(uint64_t seed) : seed_(seed), master_(seed) {
-  owners_.push_back(Owner{"world", 0, false, {}});
+  owners_.push_back(Owner{"world", 0, false, {}, nullptr});
 }
 
 OwnerId World::AddOwner(std::string name) {
-  owners_.push_back(Owner{std::move(name), 0, false, {}});
+  owners_.push_back(Owner{std::move(name), 0, false, {}, nullptr});
   return static_cast<OwnerId>(owners_.size() - 1);
 }
 
@@ -66,6 +66,11 @@ bool World::Step() {
   }
   ++events_run_;
   e.fn();
+  // Looked up again: the event may have added owners (owners_ may have moved).
+  if (const auto& hook = owners_[e.owner].after_event) {
+    auto copy = hook;  // the hook may replace itself
+    copy();
+  }
   return true;
 }
 

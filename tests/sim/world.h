@@ -56,6 +56,11 @@ class World {
   // Runs, at the current time and in their original order, the events set aside meanwhile.
   void Resume(OwnerId owner);
   bool paused(OwnerId owner) const { return owners_[owner].paused; }
+  // `hook` runs right after every event of `owner` (nullptr: none) — how a node emulates its
+  // runtime's "after the handlers ran" step (NodeProcess: schedule an oplog flush).
+  void SetAfterEvent(OwnerId owner, std::function<void()> hook) {
+    owners_[owner].after_event = std::move(hook);
+  }
 
   // ---- events ----
   // Runs `fn` at `time_ms` (>= now) on behalf of `owner`. `kind` is a static label for trace
@@ -97,6 +102,7 @@ class World {
     uint64_t epoch = 0;
     bool paused = false;
     std::vector<Event> deferred;  // in the order they came due
+    std::function<void()> after_event;
   };
 
   uint64_t seed_;

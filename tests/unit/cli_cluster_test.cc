@@ -30,6 +30,7 @@ ClusterView SampleView() {
   a.heartbeat = 41;
   a.keys_held = 100;
   a.tokens = {3 * kQuarter, kQuarter};
+  a.catchup = {CatchupPhase::kDone, 28, 28, 7};  // caught up: shown as "-"
   ClusterNode b;
   b.id = 2;
   b.address = "127.0.0.1:7380";
@@ -39,6 +40,7 @@ ClusterView SampleView() {
   b.heartbeat = 9;
   b.keys_held = 50;
   b.tokens = {2 * kQuarter};
+  b.catchup = {CatchupPhase::kRunning, 12, 28, 5120};  // restarted, still catching up
   ClusterNode c;
   c.id = 3;
   c.address = "127.0.0.1:7381";
@@ -68,26 +70,33 @@ std::string Json(Reply r) {
 TEST(CliCluster, NodesTable) {
   const Reply r = ClusterNodesReport(SampleView());
   EXPECT_EQ(Human(r),
-            "   ID  ADDRESS         STATUS   STATE  GENERATION  HEARTBEAT  KEYS  TOKENS  PHI\n"
-            "*  1   127.0.0.1:7379  normal   up     3           41         100   2       0.25\n"
-            "   2   127.0.0.1:7380  normal   up     1           9          50    1       0.00\n"
-            "   3   127.0.0.1:7381  joining  down   1           2          0     1       inf\n"
+            "   ID  ADDRESS         STATUS   STATE  GENERATION  HEARTBEAT  KEYS  TOKENS  PHI   "
+            "CATCH-UP\n"
+            "*  1   127.0.0.1:7379  normal   up     3           41         100   2       0.25  "
+            "-\n"
+            "   2   127.0.0.1:7380  normal   up     1           9          50    1       0.00  "
+            "catching up 42% (12/28 ranges, 5,120 records)\n"
+            "   3   127.0.0.1:7381  joining  down   1           2          0     1       inf   "
+            "-\n"
             "(* = the node that answered: node 1; up/down and phi are its view)\n");
   EXPECT_EQ(Raw(r),
-            "1\t127.0.0.1:7379\tnormal\tup\t3\t41\t100\t2\t0.25\tself\n"
-            "2\t127.0.0.1:7380\tnormal\tup\t1\t9\t50\t1\t0.00\t-\n"
-            "3\t127.0.0.1:7381\tjoining\tdown\t1\t2\t0\t1\tinf\t-\n");
+            "1\t127.0.0.1:7379\tnormal\tup\t3\t41\t100\t2\t0.25\tself\tdone\t28\t28\t7\n"
+            "2\t127.0.0.1:7380\tnormal\tup\t1\t9\t50\t1\t0.00\t-\trunning\t12\t28\t5120\n"
+            "3\t127.0.0.1:7381\tjoining\tdown\t1\t2\t0\t1\tinf\t-\tnone\t0\t0\t0\n");
   EXPECT_EQ(Json(r),
             "{\"ok\":true,\"command\":\"CLUSTER\",\"self_id\":1,\"nodes\":["
             "{\"id\":1,\"address\":\"127.0.0.1:7379\",\"status\":\"normal\",\"up\":true,"
             "\"self\":true,\"generation\":3,\"heartbeat\":41,\"keys_held\":100,\"tokens\":2,"
-            "\"phi\":0.250},"
+            "\"phi\":0.250,\"catchup\":{\"phase\":\"done\",\"ranges_done\":28,"
+            "\"ranges_total\":28,\"records_applied\":7}},"
             "{\"id\":2,\"address\":\"127.0.0.1:7380\",\"status\":\"normal\",\"up\":true,"
             "\"self\":false,\"generation\":1,\"heartbeat\":9,\"keys_held\":50,\"tokens\":1,"
-            "\"phi\":0.000},"
+            "\"phi\":0.000,\"catchup\":{\"phase\":\"running\",\"ranges_done\":12,"
+            "\"ranges_total\":28,\"records_applied\":5120}},"
             "{\"id\":3,\"address\":\"127.0.0.1:7381\",\"status\":\"joining\",\"up\":false,"
             "\"self\":false,\"generation\":1,\"heartbeat\":2,\"keys_held\":0,\"tokens\":1,"
-            "\"phi\":null}]}\n");
+            "\"phi\":null,\"catchup\":{\"phase\":\"none\",\"ranges_done\":0,"
+            "\"ranges_total\":0,\"records_applied\":0}}]}\n");
 }
 
 TEST(CliCluster, RingSharesSumToTheWholeRing) {

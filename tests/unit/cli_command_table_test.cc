@@ -118,7 +118,7 @@ TEST(CliCompletion, SeveralMatchesAreListed) {
   EXPECT_EQ(all.candidates.size(), Commands().size());
   EXPECT_EQ(all.candidates[0], "PING");
   EXPECT_EQ(CompleteCommandLine("c").candidates,
-            (std::vector<std::string>{"contains", "compact", "cluster"}));
+            (std::vector<std::string>{"contains", "compact", "cluster", "consistency"}));
   EXPECT_EQ(CompleteCommandLine("COM").insert, "PACT ");
   Completion lower = CompleteCommandLine("   ");
   EXPECT_EQ(lower.candidates.size(), Commands().size());
@@ -140,8 +140,10 @@ TEST(CliCompletion, ArgumentsAreNotCompletedExceptAfterHelp) {
   EXPECT_EQ(CompleteCommandLine("GET ").insert, "");
   EXPECT_TRUE(CompleteCommandLine("GET ").candidates.empty());
   EXPECT_EQ(CompleteCommandLine("SET ge").insert, "");
-  EXPECT_EQ(CompleteCommandLine("help con").insert, "tains ");
-  EXPECT_EQ(CompleteCommandLine("HELP CON").insert, "TAINS ");
+  EXPECT_EQ(CompleteCommandLine("help cont").insert, "ains ");
+  EXPECT_EQ(CompleteCommandLine("HELP CONT").insert, "AINS ");
+  EXPECT_EQ(CompleteCommandLine("help con").candidates,
+            (std::vector<std::string>{"contains", "consistency"}));
   EXPECT_EQ(CompleteCommandLine("HELP ").candidates.size(), Commands().size());
   EXPECT_EQ(CompleteCommandLine("HELP GET ").insert, "");
 }
@@ -154,6 +156,18 @@ TEST(CliCompletion, ClusterSubcommands) {
             (std::vector<std::string>{"NODES", "RING", "INFO"}));
   EXPECT_EQ(CompleteCommandLine("cluster ring ").insert, "");
   EXPECT_EQ(CompleteCommandLine("clu").insert, "ster ");
+}
+
+TEST(CliCompletion, RepairAndConsistencyArguments) {
+  EXPECT_EQ(CompleteCommandLine("repair s").insert, "tatus ");
+  EXPECT_EQ(CompleteCommandLine("REPAIR ").insert, "STATUS ");
+  EXPECT_EQ(CompleteCommandLine("consistency q").insert, "uorum ");
+  EXPECT_EQ(CompleteCommandLine("CONSISTENCY A").insert, "LL ");
+  Completion levels = CompleteCommandLine("consistency ");
+  EXPECT_EQ(levels.candidates, (std::vector<std::string>{"ONE", "QUORUM", "ALL", "DEFAULT"}));
+  EXPECT_EQ(CompleteCommandLine("cluster n").insert, "odes ");
+  EXPECT_EQ(CompleteCommandLine("repair status ").insert, "");
+  EXPECT_EQ(CompleteCommandLine("deadline ").insert, "");
 }
 
 }  // namespace

@@ -323,5 +323,45 @@ TEST(CliUsageText, MentionsEveryFlagEnvironmentVariableAndExitCode) {
   }
 }
 
+TEST_F(CliOptionsTest, ConsistencyAndDeadline) {
+  CliOptions defaults = ParseOk({"GET", "k"});
+  EXPECT_TRUE(defaults.request.is_default());
+  CliOptions o = ParseOk({"--consistency", "quorum", "--deadline-ms=250", "GET", "k"});
+  EXPECT_EQ(o.request.consistency, Consistency::kQuorum);
+  EXPECT_EQ(o.request.deadline.count(), 250);
+  EXPECT_EQ(o.command, (Args{"GET", "k"}));
+  EXPECT_EQ(ParseOk({"--consistency=ALL"}).request.consistency, Consistency::kAll);
+  EXPECT_EQ(ParseOk({"--consistency", "One"}).request.consistency, Consistency::kOne);
+  EXPECT_EQ(ParseOk({"--consistency", "default"}).request.consistency, Consistency::kDefault);
+  EXPECT_EQ(ParseOk({"--deadline-ms", "4294967295"}).request.deadline.count(), 4294967295);
+  // The deadline alone is allowed: the node's level, with this deadline.
+  CliOptions deadline_only = ParseOk({"--deadline-ms", "10"});
+  EXPECT_EQ(deadline_only.request.consistency, Consistency::kDefault);
+  EXPECT_FALSE(deadline_only.request.is_default());
+  // Not a connection setting: --timeout stays as it was.
+  EXPECT_EQ(o.client.request_timeout, ParseOk({}).client.request_timeout);
+}
+
+TEST_F(CliOptionsTest, BadConsistencyListsTheValidLevels) {
+  EXPECT_EQ(ParseError({"--consistency", "two", "GET", "k"}),
+            "unknown consistency level 'two' (--consistency): valid levels are one, quorum, all, "
+            "and default (the node's setting)");
+  EXPECT_EQ(ParseError({"--consistency"}), "--consistency needs a value (LEVEL)");
+  for (const char* bad : {"-5", "1e3", "4294967296", "", "12ms"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(ParseError({"--deadline-ms", bad}),
+              "invalid deadline '" + std::string(bad) +
+                  "' (--deadline-ms): expected milliseconds from 0 to 4294967295 (0 = the "
+                  "node's setting)");
+  }
+}
+
+TEST_F(CliOptionsTest, HelpListsTheRequestOptions) {
+  const std::string usage = UsageText();
+  EXPECT_NE(usage.find("--consistency LEVEL"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("--deadline-ms MS"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("REPAIR [--no-wait | STATUS]"), std::string::npos) << usage;
+}
+
 }  // namespace
 }  // namespace memdb::cli

@@ -2,12 +2,15 @@
 // codes, stopping at the first error, hints, and what each command sends and prints.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "clients/cli/backend.h"
+#include "clients/cli/commands.h"
 #include "clients/cli/runner.h"
 
 namespace memdb::cli {
@@ -27,27 +30,29 @@ class FakeBackend : public Backend {
     clock += 1;
     return Status::Ok();
   }
-  Result<std::optional<VersionedValue>> Get(std::string_view key) override {
-    calls.push_back("GET " + std::string(key));
+  Result<std::optional<VersionedValue>> Get(std::string_view key,
+                                            const RequestOptions& options) override {
+    calls.push_back("GET " + std::string(key) + Describe(options));
     if (Status s = Check(key); !s.ok()) return s;
     auto it = data.find(std::string(key));
     if (it == data.end()) return std::optional<VersionedValue>();
     return std::optional<VersionedValue>(it->second);
   }
-  Result<Version> Set(std::string_view key, std::string_view value) override {
-    calls.push_back("SET " + std::string(key) + " " + std::string(value));
+  Result<Version> Set(std::string_view key, std::string_view value,
+                      const RequestOptions& options) override {
+    calls.push_back("SET " + std::string(key) + " " + std::string(value) + Describe(options));
     if (Status s = Check(key); !s.ok()) return s;
     const Version v{++clock, 9};
     data[std::string(key)] = VersionedValue{std::string(value), v};
     return v;
   }
-  Result<bool> Del(std::string_view key) override {
-    calls.push_back("DEL " + std::string(key));
+  Result<bool> Del(std::string_view key, const RequestOptions& options) override {
+    calls.push_back("DEL " + std::string(key) + Describe(options));
     if (Status s = Check(key); !s.ok()) return s;
     return data.erase(std::string(key)) > 0;
   }
-  Result<bool> Contains(std::string_view key) override {
-    calls.push_back("CONTAINS " + std::string(key));
+  Result<bool> Contains(std::string_view key, const RequestOptions& options) override {
+    calls.push_back("CONTAINS " + std::string(key) + Describe(options));
     if (Status s = Check(key); !s.ok()) return s;
     return data.count(std::string(key)) > 0;
   }
@@ -66,9 +71,28 @@ class FakeBackend : public Backend {
     if (!connect_status.ok()) return connect_status;
     return cluster;
   }
+  // Answers REPAIR from `repair_replies` in order (the last one repeats); `repair_status`
+  // fails every REPAIR with that status instead.
+  Result<RepairProgress> Repair(RepairAction action) override {
+    calls.push_back(action == RepairAction::kStart ? "REPAIR start" : "REPAIR status");
+    if (!repair_status.ok()) return repair_status;
+    if (repair_replies.empty()) return RepairProgress();
+    RepairProgress p = repair_replies.front();
+    if (repair_replies.size() > 1) repair_replies.erase(repair_replies.begin());
+    return p;
+  }
   Timestamp SessionClock() const override { return clock; }
 
+  // " @quorum/200ms" for non-default request options, "" for the defaults.
+  static std::string Describe(const RequestOptions& options) {
+    if (options.is_default()) return "";
+    return " @" + std::string(ConsistencyName(options.consistency)) + "/" +
+           std::to_string(options.deadline.count()) + "ms";
+  }
+
   Status connect_status;
+  Status repair_status;
+  std::vector<RepairProgress> repair_replies;
   ClusterView cluster;
   std::map<std::string, VersionedValue> data;
   std::vector<std::string> calls;
@@ -93,7 +117,9 @@ class CliRunnerTest : public ::testing::Test {
     options.continue_on_error = continue_on_error;
     options.credentials = "authenticating as key id 'k' with the secret from MEMDB_SECRET";
     options.address = "127.0.0.1:7379";
-    return Runner(CommandContext{&backend_}, options, out_, err_);
+    CommandContext context;
+    context.backend = &backend_;
+    return Runner(std::move(context), options, out_, err_);
   }
   int Script(const std::string& text, OutputMode mode = OutputMode::kHuman,
              bool continue_on_error = false) {
@@ -338,6 +364,283 @@ TEST_F(CliRunnerTest, ClusterJsonAndConnectionFailure) {
   backend_.connect_status = Status(Code::kConnectionFailed, "down");
   Runner runner = MakeRunner();
   EXPECT_EQ(runner.RunOneShot({"cluster", "nodes"}), kExitConnection);
+}
+
+// ---- consistency level and deadline ----
+
+class CliSessionTest : public CliRunnerTest {
+ protected:
+  Runner MakeSessionRunner(RequestOptions request, OutputMode mode = OutputMode::kHuman,
+                           bool terminal = false) {
+    RunnerOptions options;
+    options.format.mode = mode;
+    options.out_is_terminal = terminal;
+    options.err_is_terminal = terminal;
+    CommandContext context;
+    context.backend = &backend_;
+    context.request = request;
+    context.wait = [this](std::chrono::milliseconds d) {
+      waits_.push_back(d);
+      return !interrupt_at_ || waits_.size() < *interrupt_at_;
+    };
+    return Runner(std::move(context), options, out_, err_);
+  }
+  int SessionScript(Runner& runner, const std::string& text) {
+    std::istringstream in(text);
+    return runner.RunScript(in);
+  }
+
+  std::vector<std::chrono::milliseconds> waits_;
+  std::optional<size_t> interrupt_at_;  // the wait that reports Ctrl-C (1 = the first)
+};
+
+TEST_F(CliSessionTest, OptionsReachEveryKeyCommandAndNothingElse) {
+  RequestOptions quorum;
+  quorum.consistency = Consistency::kQuorum;
+  quorum.deadline = std::chrono::milliseconds(200);
+  Runner runner = MakeSessionRunner(quorum);
+  EXPECT_EQ(SessionScript(runner, "SET k v\nGET k\nCONTAINS k\nDEL k\nPING\nSTATS\n"), kExitOk);
+  EXPECT_EQ(backend_.calls,
+            (std::vector<std::string>{"SET k v @quorum/200ms", "GET k @quorum/200ms",
+                                      "CONTAINS k @quorum/200ms", "DEL k @quorum/200ms", "PING",
+                                      "STATS"}));
+}
+
+TEST_F(CliSessionTest, DefaultOptionsSendThePlainRequests) {
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(SessionScript(runner, "GET k\n"), kExitOk);
+  EXPECT_EQ(backend_.calls, (std::vector<std::string>{"GET k"}));
+}
+
+TEST_F(CliSessionTest, ConsistencyAndDeadlineCommandsChangeTheSession) {
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(SessionScript(runner,
+                          "consistency\n"
+                          "consistency QUORUM\n"
+                          "consistency\n"
+                          "get k\n"
+                          "deadline\n"
+                          "deadline 250\n"
+                          "deadline\n"
+                          "set k v\n"
+                          "consistency all\n"
+                          "del k\n"
+                          "consistency default\n"
+                          "deadline 0\n"
+                          "contains k\n"),
+            kExitOk);
+  EXPECT_EQ(out_.str(),
+            "default (the node's setting)\n"
+            "OK\n"
+            "quorum\n"
+            "(nil)\n"
+            "0 (the node's replication.request_timeout_ms)\n"
+            "OK\n"
+            "250 ms\n"
+            "OK\n"
+            "OK\n"
+            "(integer) 1\n"
+            "OK\n"
+            "OK\n"
+            "false\n");
+  EXPECT_EQ(backend_.calls, (std::vector<std::string>{"GET k @quorum/0ms", "SET k v @quorum/250ms",
+                                                      "DEL k @all/250ms", "CONTAINS k"}));
+  EXPECT_TRUE(runner.context().request.is_default());
+}
+
+TEST_F(CliSessionTest, UnknownLevelListsTheValidOnes) {
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"consistency", "most"}), kExitUsage);
+  EXPECT_EQ(out_.str(),
+            "(error) USAGE: unknown consistency level 'most' (CONSISTENCY): valid levels are "
+            "one, quorum, all, and default (the node's setting)\n");
+  EXPECT_EQ(runner.context().request.consistency, Consistency::kDefault);
+}
+
+TEST_F(CliSessionTest, BadDeadlinesAreUsageErrors) {
+  Runner runner = MakeSessionRunner(RequestOptions());
+  for (const char* bad : {"-1", "4294967296", "1.5", "10ms", ""}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(runner.RunOneShot({"deadline", bad}), kExitUsage);
+  }
+  EXPECT_NE(out_.str().find("expected milliseconds from 0 to 4294967295"), std::string::npos);
+  EXPECT_EQ(runner.RunOneShot({"deadline", "4294967295"}), kExitOk);
+  EXPECT_EQ(runner.context().request.deadline.count(), 4294967295);
+  EXPECT_EQ(runner.RunOneShot({"consistency", "one", "two"}), kExitUsage);
+}
+
+TEST_F(CliSessionTest, ConsistencyInJsonAndRaw) {
+  RequestOptions one;
+  one.consistency = Consistency::kOne;
+  one.deadline = std::chrono::milliseconds(75);
+  Runner json = MakeSessionRunner(one, OutputMode::kJson);
+  EXPECT_EQ(SessionScript(json, "consistency\ndeadline\n"), kExitOk);
+  EXPECT_EQ(out_.str(),
+            "{\"ok\":true,\"command\":\"CONSISTENCY\",\"consistency\":\"one\"}\n"
+            "{\"ok\":true,\"command\":\"DEADLINE\",\"deadline_ms\":75}\n");
+  out_.str("");
+  Runner raw = MakeSessionRunner(RequestOptions(), OutputMode::kRaw);
+  EXPECT_EQ(SessionScript(raw, "consistency\ndeadline\n"), kExitOk);
+  EXPECT_EQ(out_.str(), "default\n0\n");
+}
+
+TEST_F(CliSessionTest, ServerUnavailableAndTimeoutErrors) {
+  RequestOptions all;
+  all.consistency = Consistency::kAll;
+  Runner runner = MakeSessionRunner(all);
+  backend_.connect_status = Status(Code::kUnavailable, "ALL needs 3 replicas, 2 up (node 3 down)");
+  EXPECT_EQ(runner.RunOneShot({"SET", "k", "v"}), kExitCommandError);
+  backend_.connect_status =
+      Status(Code::kTimeout, "ALL not reached in time: 2 of 3 required acknowledgements");
+  EXPECT_EQ(runner.RunOneShot({"GET", "k"}), kExitConnection);
+  EXPECT_EQ(out_.str(),
+            "(error) UNAVAILABLE: ALL needs 3 replicas, 2 up (node 3 down)\n"
+            "(error) TIMEOUT: ALL not reached in time: 2 of 3 required acknowledgements\n");
+}
+
+// ---- repair ----
+
+RepairProgress Progress(bool running, uint64_t done, uint64_t total, bool started_now = false,
+                        uint64_t run_id = 1) {
+  RepairProgress p;
+  p.running = running;
+  p.started_now = started_now;
+  p.run_id = run_id;
+  p.ranges_done = done;
+  p.ranges_total = total;
+  p.keys_pulled = done * 10;
+  p.keys_pushed = done;
+  p.bytes_transferred = done * 1024;
+  p.elapsed_ms = done * 500;
+  return p;
+}
+
+TEST_F(CliSessionTest, RepairFollowsTheRunToTheEndOneLinePerUpdate) {
+  backend_.repair_replies = {Progress(true, 0, 4, true), Progress(true, 2, 4),
+                             Progress(false, 4, 4)};
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitOk);
+  EXPECT_EQ(backend_.calls,
+            (std::vector<std::string>{"REPAIR start", "REPAIR status", "REPAIR status"}));
+  EXPECT_EQ(waits_, (std::vector<std::chrono::milliseconds>(2, kRepairPollInterval)));
+  EXPECT_EQ(out_.str(),
+            "repair run 1 started: 0/4 ranges (0.0%), 0 failed, 0 keys pulled, 0 pushed, 0 B, "
+            "0.0 s\n"
+            "repair run 1 running: 2/4 ranges (50.0%), 0 failed, 20 keys pulled, 2 pushed, "
+            "2.0 KiB, 1.0 s\n"
+            "repair run 1 done: 4/4 ranges (100.0%), 0 failed, 40 keys pulled, 4 pushed, "
+            "4.0 KiB, 2.0 s\n");
+}
+
+TEST_F(CliSessionTest, RepairOnATerminalRewritesOneLine) {
+  backend_.repair_replies = {Progress(true, 1, 2, true), Progress(false, 2, 2)};
+  Runner runner = MakeSessionRunner(RequestOptions(), OutputMode::kHuman, /*terminal=*/true);
+  EXPECT_EQ(runner.RunOneShot({"REPAIR"}), kExitOk);
+  EXPECT_EQ(out_.str(),
+            "\r\x1b[Krepair run 1 started: 1/2 ranges (50.0%), 0 failed, 10 keys pulled, "
+            "1 pushed, 1.0 KiB, 0.5 s"
+            "\r\x1b[K"
+            "repair run 1 done: 2/2 ranges (100.0%), 0 failed, 20 keys pulled, 2 pushed, "
+            "2.0 KiB, 1.0 s\n");
+}
+
+TEST_F(CliSessionTest, RepairJsonPrintsOnlyTheFinalProgressOnStdout) {
+  backend_.repair_replies = {Progress(true, 0, 3, true, 7), Progress(false, 3, 3, false, 7)};
+  backend_.repair_replies.back().last_error = "node 4: refused";
+  backend_.repair_replies.back().ranges_failed = 1;
+  Runner runner = MakeSessionRunner(RequestOptions(), OutputMode::kJson);
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitOk);
+  EXPECT_EQ(
+      out_.str(),
+      "{\"ok\":true,\"command\":\"REPAIR\",\"repair\":{\"running\":false,"
+      "\"started_now\":true,\"run_id\":7,\"ranges_total\":3,\"ranges_done\":3,"
+      "\"ranges_failed\":1,\"leaves_different\":0,\"keys_pulled\":30,\"keys_pushed\":3,"
+      "\"bytes_transferred\":3072,\"elapsed_ms\":1500,\"last_error\":\"node 4: refused\"}}\n");
+  // The progress went to stderr.
+  EXPECT_EQ(err_.str(),
+            "repair run 7 started: 0/3 ranges (0.0%), 0 failed, 0 keys pulled, 0 pushed, 0 B, "
+            "0.0 s\n");
+}
+
+TEST_F(CliSessionTest, RepairFollowsARunAlreadyGoing) {
+  backend_.repair_replies = {Progress(true, 3, 4, /*started_now=*/false, 5),
+                             Progress(false, 4, 4, false, 5)};
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitOk);
+  EXPECT_NE(out_.str().find("repair run 5 running: 3/4"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("repair run 5 done: 4/4"), std::string::npos) << out_.str();
+}
+
+TEST_F(CliSessionTest, RepairStopsWhenALaterRunReplacesIt) {
+  // Run 2 ended between two polls and the periodic run 3 began: run 2 is over.
+  backend_.repair_replies = {Progress(true, 1, 4, true, 2), Progress(true, 0, 4, false, 3)};
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitOk);
+  EXPECT_EQ(backend_.calls, (std::vector<std::string>{"REPAIR start", "REPAIR status"}));
+}
+
+TEST_F(CliSessionTest, RepairNoWaitAndStatusAskOnce) {
+  backend_.repair_replies = {Progress(true, 0, 8, true)};
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair", "--no-wait"}), kExitOk);
+  EXPECT_EQ(runner.RunOneShot({"repair", "STATUS"}), kExitOk);
+  EXPECT_EQ(backend_.calls, (std::vector<std::string>{"REPAIR start", "REPAIR status"}));
+  EXPECT_TRUE(waits_.empty());
+  EXPECT_EQ(out_.str(),
+            "repair run 1 started: 0/8 ranges (0.0%), 0 failed, 0 keys pulled, 0 pushed, 0 B, "
+            "0.0 s\n"
+            "repair run 1 started: 0/8 ranges (0.0%), 0 failed, 0 keys pulled, 0 pushed, 0 B, "
+            "0.0 s\n");
+}
+
+TEST_F(CliSessionTest, RepairStatusBeforeAnyRun) {
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair", "status"}), kExitOk);
+  EXPECT_EQ(out_.str(), "no repair has run on this node\n");
+}
+
+TEST_F(CliSessionTest, RepairInterruptedLeavesTheRunGoing) {
+  backend_.repair_replies = {Progress(true, 0, 4, true, 9)};
+  interrupt_at_ = 1;
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitCommandError);
+  EXPECT_EQ(backend_.calls, (std::vector<std::string>{"REPAIR start"}));
+  EXPECT_NE(out_.str().find("(error) INTERRUPTED: stopped waiting; repair run 9 goes on at the "
+                            "node ('repair status' shows it)"),
+            std::string::npos)
+      << out_.str();
+}
+
+TEST_F(CliSessionTest, RepairErrorsAndUsage) {
+  Runner runner = MakeSessionRunner(RequestOptions());
+  EXPECT_EQ(runner.RunOneShot({"repair", "now"}), kExitUsage);
+  EXPECT_EQ(runner.RunOneShot({"repair", "status", "x"}), kExitUsage);
+  EXPECT_TRUE(backend_.calls.empty());
+  backend_.repair_status =
+      Status(Code::kNotImplemented, "this node does not replicate (no cluster attached)");
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitCommandError);
+  EXPECT_NE(out_.str().find("unknown REPAIR argument 'now' (usage: REPAIR [--no-wait | STATUS])"),
+            std::string::npos);
+  EXPECT_NE(out_.str().find("(error) NOT_IMPLEMENTED: this node does not replicate"),
+            std::string::npos);
+}
+
+TEST_F(CliSessionTest, RepairStatusFailureWhileFollowingEndsTheProgressLine) {
+  backend_.repair_replies = {Progress(true, 0, 4, true)};
+  // The start is answered; the connection is lost during the first wait.
+  CommandContext context;
+  context.backend = &backend_;
+  context.wait = [this](std::chrono::milliseconds) {
+    backend_.repair_status = Status(Code::kConnectionFailed, "connection lost");
+    return true;
+  };
+  RunnerOptions options;
+  options.out_is_terminal = true;
+  Runner runner(std::move(context), options, out_, err_);
+  EXPECT_EQ(runner.RunOneShot({"repair"}), kExitConnection);
+  EXPECT_EQ(out_.str(),
+            "\r\x1b[Krepair run 1 started: 0/4 ranges (0.0%), 0 failed, 0 keys pulled, 0 pushed, "
+            "0 B, 0.0 s\r\x1b[K(error) CONNECTION_FAILED: connection lost\n");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -24,6 +25,7 @@
 #include "common/random.h"
 #include "protocol/cluster_messages.h"
 #include "protocol/codec.h"
+#include "protocol/consistency_messages.h"
 #include "protocol/messages.h"
 
 namespace memdb {
@@ -79,6 +81,17 @@ class FakeNode {
   // Flag every data reply NOT_OWNER while set.
   void set_not_owner(bool on) { not_owner_ = on; }
 
+  // Answer every _CL request with this error while set.
+  void set_cl_error(std::optional<Status> error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cl_error_ = std::move(error);
+  }
+  // The (opcode, prefix) of every _CL request received.
+  std::vector<std::pair<uint8_t, protocol::RequestOptions>> cl_requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return cl_requests_;
+  }
+
   int cluster_info_requests() const { return cluster_info_requests_; }
   std::vector<std::string> keys_seen() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -131,7 +144,33 @@ class FakeNode {
     ::close(fd);
   }
 
-  void Handle(const protocol::Frame& frame, std::string* out) {
+  void Handle(const protocol::Frame& in, std::string* out) {
+    // A _CL request is served as its plain form; the reply goes back under the _CL opcode.
+    protocol::Frame frame = in;
+    const size_t reply_start = out->size();
+    const bool cl = protocol::IsConsistencyOpcode(in.header.opcode);
+    if (cl) {
+      protocol::RequestOptions options;
+      std::string_view rest;
+      (void)protocol::ParseConsistencyPrefix(in.body, &options, &rest);
+      std::lock_guard<std::mutex> lock(mu_);
+      cl_requests_.emplace_back(in.header.opcode, options);
+      if (cl_error_) {
+        clock_ = std::max(clock_, in.header.timestamp) + 1;
+        protocol::AppendErrorResponse(out, in.header.opcode, in.header.request_id, clock_,
+                                      cl_error_->code(), cl_error_->message());
+        return;
+      }
+      frame.header.opcode = static_cast<uint8_t>(protocol::PlainKeyOpcode(in.header.opcode));
+      frame.body = rest;
+    }
+    HandlePlain(frame, out);
+    if (cl && out->size() > reply_start + 3) {
+      (*out)[reply_start + 3] = static_cast<char>(in.header.opcode);
+    }
+  }
+
+  void HandlePlain(const protocol::Frame& frame, std::string* out) {
     const uint32_t id = frame.header.request_id;
     const auto opcode = static_cast<Opcode>(frame.header.opcode);
     std::lock_guard<std::mutex> lock(mu_);
@@ -217,6 +256,8 @@ class FakeNode {
   protocol::ClusterInfo view_;
   std::map<std::string, std::string> store_;
   std::vector<std::string> keys_seen_;
+  std::optional<Status> cl_error_;
+  std::vector<std::pair<uint8_t, protocol::RequestOptions>> cl_requests_;
   std::vector<Timestamp> request_ts_;
   Timestamp clock_ = 1000;
 };
@@ -561,6 +602,69 @@ TEST(ClusterClient, RefreshIntervalRefetches) {
   std::this_thread::sleep_for(30ms);
   ASSERT_TRUE(client.Set("k", "v").ok());
   EXPECT_EQ(client.topology_refreshes(), 2u);
+}
+
+TEST(ClusterClient, RequestOptionsReachTheOwner) {
+  const uint64_t seed = TestSeed();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  SeededRandom random(seed);
+  FakeNode a(1), b(2);
+  const protocol::ClusterInfo view = MakeView({&a, &b}, 1, random, 8);
+  a.set_view(view);
+  b.set_view(view);
+  ClusterClient client(OptionsFor({a.address()}));
+  RequestOptions quorum;
+  quorum.consistency = Consistency::kQuorum;
+  quorum.deadline = 150ms;
+  const Ring ring = client_internal::BuildRing(ToView(view));
+  for (int i = 0; i < 20; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    ASSERT_TRUE(client.Set(key, "v", quorum).ok());
+    Result<std::optional<VersionedValue>> got = client.Get(key, quorum);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->version.node_id, *ring.OwnerOfKey(key));
+    ASSERT_TRUE(*client.Contains(key, quorum));
+    ASSERT_TRUE(*client.Del(key, quorum));
+  }
+  size_t total = 0;
+  for (FakeNode* node : {&a, &b}) {
+    for (const auto& [opcode, options] : node->cl_requests()) {
+      EXPECT_GE(opcode, 0x20);
+      EXPECT_LE(opcode, 0x23);
+      EXPECT_EQ(options.consistency, Consistency::kQuorum);
+      EXPECT_EQ(options.deadline_ms, 150u);
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, 80u);
+  // Without options: the plain opcodes.
+  ASSERT_TRUE(client.Set("plain", "v").ok());
+  EXPECT_EQ(a.cl_requests().size() + b.cl_requests().size(), 80u);
+}
+
+TEST(ClusterClient, UnavailableAtALevelIsReturnedAndRefreshes) {
+  const uint64_t seed = TestSeed();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  SeededRandom random(seed);
+  FakeNode a(1);
+  a.set_view(MakeView({&a}, 1, random, 4));
+  ClusterClient client(OptionsFor({a.address()}));
+  ASSERT_TRUE(client.Connect().ok());
+  a.set_cl_error(Status(Code::kUnavailable, "ALL needs 3 replicas, 1 up"));
+  RequestOptions all;
+  all.consistency = Consistency::kAll;
+  Result<Version> set = client.Set("k", "v", all);
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().code(), Code::kUnavailable);
+  EXPECT_EQ(set.status().message(), "ALL needs 3 replicas, 1 up");
+  EXPECT_EQ(a.cl_requests().size(), 1u);   // not retried
+  ASSERT_TRUE(client.Set("k", "v").ok());  // the next request refreshes first
+  EXPECT_EQ(client.topology_refreshes(), 2u);
+  a.set_cl_error(Status(Code::kTimeout, "ALL not reached in time"));
+  Result<bool> del = client.Del("k", all);
+  EXPECT_EQ(del.status().code(), Code::kTimeout);
+  EXPECT_EQ(a.cl_requests().size(), 2u);
 }
 
 }  // namespace

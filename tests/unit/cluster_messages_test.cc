@@ -54,7 +54,7 @@ void PutU32At(std::string* s, size_t offset, uint32_t v) {
 bool SameNode(const ClusterNodeInfo& x, const ClusterNodeInfo& y) {
   return x.id == y.id && x.address == y.address && x.status == y.status && x.up == y.up &&
          x.phi_milli == y.phi_milli && x.generation == y.generation && x.heartbeat == y.heartbeat &&
-         x.keys_held == y.keys_held && x.tokens == y.tokens;
+         x.keys_held == y.keys_held && x.tokens == y.tokens && x.catchup == y.catchup;
 }
 
 void ExpectSameInfo(const ClusterInfo& x, const ClusterInfo& y) {
@@ -249,9 +249,85 @@ TEST(ClusterMessages, UpByteMustBeZeroOrOne) {
 
 TEST(ClusterMessages, UnknownFormatIsRejected) {
   std::string body = ResponseBody(SampleInfo());
-  body[0] = 2;
+  for (uint8_t format : {0, 3, 255}) {
+    body[0] = static_cast<char>(format);
+    ClusterInfo parsed;
+    ExpectBadRequest(ParseClusterInfoResponse(body, &parsed), "format must be 1 or 2");
+  }
+}
+
+// ---- format 2: per-node catch-up progress ----
+
+ClusterInfo CatchingUpInfo() {
+  ClusterInfo info = SampleInfo();
+  info.nodes[1].catchup = CatchupProgress{CatchupPhase::kRunning, 12, 28, 5120};
+  return info;
+}
+
+TEST(ClusterMessages, FormatOneWhileNobodyCatchesUp) {
+  // Older clients read format 1 only: it stays format 1 unless a node has a catch-up phase.
+  EXPECT_EQ(ResponseBody(SampleInfo())[0], 1);
+  EXPECT_EQ(ResponseBody(CatchingUpInfo())[0], 2);
+}
+
+TEST(ClusterMessages, CatchupRoundTrip) {
+  ClusterInfo info = CatchingUpInfo();
+  info.nodes[0].catchup = CatchupProgress{CatchupPhase::kDone, 28, 28, UINT64_MAX};
   ClusterInfo parsed;
-  ExpectBadRequest(ParseClusterInfoResponse(body, &parsed), "format must be 1");
+  ASSERT_TRUE(ParseClusterInfoResponse(ResponseBody(info), &parsed).ok());
+  ExpectSameInfo(parsed, info);
+  EXPECT_EQ(parsed.nodes[1].catchup.ranges_done, 12u);
+  // Every truncation of a format-2 body is refused too.
+  const std::string body = ResponseBody(info);
+  for (size_t len = 0; len < body.size(); ++len) {
+    EXPECT_EQ(
+        CodeName(ParseClusterInfoResponse(std::string_view(body).substr(0, len), &parsed).code()),
+        CodeName(Code::kBadRequest))
+        << "length " << len;
+  }
+}
+
+TEST(ClusterMessages, CatchupLayoutMatchesTheSpec) {
+  ClusterInfo info;
+  info.cluster_name = "c";
+  info.self_id = 2;
+  info.ring_version = 3;
+  ClusterNodeInfo n;
+  n.id = 2;
+  n.address = "a:1";
+  n.status = NodeStatus::kNormal;
+  n.up = true;
+  n.catchup = CatchupProgress{CatchupPhase::kRunning, 1, 3, 0x0102};
+  info.nodes = {n};
+  const std::string body = ResponseBody(info);
+  const std::string expected_tail = std::string(
+      "\x00\x00\x00\x00"                   // t
+      "\x01"                               // catchup_phase running
+      "\x01\x00\x00\x00"                   // ranges_done
+      "\x03\x00\x00\x00"                   // ranges_total
+      "\x02\x01\x00\x00\x00\x00\x00\x00",  // records_applied
+      4 + 1 + 4 + 4 + 8);
+  EXPECT_EQ(body[0], 2);
+  ASSERT_GE(body.size(), expected_tail.size());
+  EXPECT_EQ(body.substr(body.size() - expected_tail.size()), expected_tail);
+  EXPECT_EQ(body.size(), 1 + 5 + 4 + 8 + 4 + 4 + 7 + 1 + 1 + 4 + 8 + 8 + 8 + 4 + 17u);
+}
+
+TEST(ClusterMessages, BadCatchupFieldsAreRejected) {
+  const std::string good = ResponseBody(CatchingUpInfo());
+  // The last node's catch-up block is the last 17 bytes.
+  const size_t phase_offset = good.size() - 17;
+  std::string body = good;
+  body[phase_offset] = 3;
+  ClusterInfo parsed;
+  ExpectBadRequest(ParseClusterInfoResponse(body, &parsed), "catchup_phase must be 0-2");
+  body = good;
+  PutU32At(&body, phase_offset + 1, 29);  // ranges_done over ranges_total (28)
+  ExpectBadRequest(ParseClusterInfoResponse(body, &parsed), "is over ranges_total");
+  // A format-1 body read as format 2 does not fit.
+  body = ResponseBody(SampleInfo());
+  body[0] = 2;
+  EXPECT_EQ(CodeName(ParseClusterInfoResponse(body, &parsed).code()), CodeName(Code::kBadRequest));
 }
 
 TEST(ClusterMessages, StringLimits) {

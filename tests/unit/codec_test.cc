@@ -259,8 +259,9 @@ TEST(DecodeFrame, UnknownOpcodeResponseIsNonFatalOnTheClientSide) {
 }
 
 TEST(DecodeFrame, EveryOpcodeByteIsClassified) {
-  const std::vector<uint8_t> known = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13,
-                                      0x50, 0x51, 0x52, 0x80, 0x81, 0x82};
+  const std::vector<uint8_t> known = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x20,
+                                      0x21, 0x22, 0x23, 0x50, 0x51, 0x52, 0x53, 0x54,
+                                      0x55, 0x56, 0x57, 0x80, 0x81, 0x82, 0x83};
   for (int op = 0; op < 256; ++op) {
     SCOPED_TRACE(op);
     const bool is_known = std::count(known.begin(), known.end(), op) > 0;
@@ -290,6 +291,16 @@ TEST(OpcodeName, NamesKnownOpcodesAndHexForTheRest) {
   EXPECT_EQ(OpcodeName(0x51), "GOSSIP_ACK2");
   EXPECT_EQ(OpcodeName(0x52), "FORWARD");
   EXPECT_EQ(OpcodeName(0x82), "CLUSTER_INFO");
+  EXPECT_EQ(OpcodeName(0x20), "GET_CL");
+  EXPECT_EQ(OpcodeName(0x21), "SET_CL");
+  EXPECT_EQ(OpcodeName(0x22), "DEL_CL");
+  EXPECT_EQ(OpcodeName(0x23), "CONTAINS_CL");
+  EXPECT_EQ(OpcodeName(0x53), "REPLICA_WRITE");
+  EXPECT_EQ(OpcodeName(0x54), "REPLICA_READ");
+  EXPECT_EQ(OpcodeName(0x55), "CATCHUP_READ");
+  EXPECT_EQ(OpcodeName(0x56), "MERKLE_TREE");
+  EXPECT_EQ(OpcodeName(0x57), "RANGE_ENTRIES");
+  EXPECT_EQ(OpcodeName(0x83), "REPAIR");
   EXPECT_EQ(OpcodeName(0x00), "0x00");
   EXPECT_EQ(OpcodeName(0x2a), "0x2a");
   EXPECT_EQ(OpcodeName(0xff), "0xff");

@@ -375,7 +375,7 @@ TEST_F(ConfigTest, WritesTheLimitsAllowMustFitOneLogRecord) {
 TEST_F(ConfigTest, RenderedOplogSectionLoadsBack) {
   Result<CommandLine> first = Load(
       {"--auth-enabled=false", "--oplog-fsync=interval", "--oplog-compaction-max-log-ratio=2.5",
-       "--oplog-compaction-min-log-bytes=5", "--oplog-tombstone-grace-ms=7"});
+       "--oplog-compaction-min-log-bytes=5", "--oplog-tombstone-grace-ms=864000007"});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   const std::string yaml = RenderConfig(first->config);
   EXPECT_THAT(yaml, HasSubstr("oplog:\n"));
@@ -386,6 +386,40 @@ TEST_F(ConfigTest, RenderedOplogSectionLoadsBack) {
   second->config.config_path.clear();
   EXPECT_EQ(RenderConfig(second->config), yaml);
   EXPECT_EQ(second->config.oplog.compaction_max_log_ratio, 2.5);
+}
+
+TEST_F(ConfigTest, ReplicationSettingsLoadWithTheirDefaults) {
+  Result<CommandLine> loaded =
+      Load({"--auth-enabled=false", "--replication-factor=5", "--replication-read-consistency=one",
+            "--replication-hints-window-ms=60000"});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const ReplicationConfig& r = loaded->config.replication;
+  EXPECT_EQ(r.factor, 5u);
+  EXPECT_EQ(r.read_consistency, "one");
+  EXPECT_EQ(r.write_consistency, "quorum");
+  EXPECT_EQ(r.hints_window_ms, 60000u);
+  EXPECT_TRUE(r.hints_enabled);
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--replication-write-consistency=most"}),
+              HasSubstr("replication.write_consistency"));
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--replication-factor=0"}),
+              HasSubstr("replication.factor"));
+}
+
+// A tombstone must outlive every way an older copy of its key can still travel.
+TEST_F(ConfigTest, TombstoneGraceMustOutlastHintsAndAntiEntropy) {
+  std::string message = LoadError({"--auth-enabled=false", "--oplog-tombstone-grace-ms=60000"});
+  EXPECT_THAT(message, HasSubstr("replication.hints.window_ms (10800000) must be shorter than "
+                                 "oplog.tombstone_grace_ms (60000)"));
+  EXPECT_THAT(message, HasSubstr("replication.anti_entropy_interval_ms (3600000) must be shorter"));
+  // Fine once both are shorter, or off.
+  EXPECT_TRUE(
+      Load({"--auth-enabled=false", "--oplog-tombstone-grace-ms=60000",
+            "--replication-hints-window-ms=30000", "--replication-anti-entropy-interval-ms=0"})
+          .ok());
+  EXPECT_TRUE(
+      Load({"--auth-enabled=false", "--oplog-tombstone-grace-ms=60000",
+            "--replication-hints-enabled=false", "--replication-anti-entropy-interval-ms=50000"})
+          .ok());
 }
 
 TEST_F(ConfigTest, AuthEnabledWithoutKeysIsRefused) {

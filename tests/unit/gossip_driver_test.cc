@@ -33,7 +33,7 @@ class FakeTransport final : public PeerTransport {
   };
 
   void Send(const std::string& address, uint8_t opcode, Timestamp timestamp, std::string body,
-            Done done) override {
+            uint32_t /*timeout_ms*/, Done done) override {
     pending.push_back({address, opcode, timestamp, std::move(body), std::move(done)});
   }
 

@@ -161,11 +161,22 @@ TEST(GossipMessages, RandomDeltasRoundTrip) {
         for (size_t k = 0; k < t; ++k) m.tokens.value.push_back(rnd.Next64());
       }
       if (rnd.Uniform(2)) m.keys_held = {rnd.Next64(), 1 + rnd.Uniform(1000)};
+      if (rnd.Uniform(3) == 0) {
+        const uint32_t total = static_cast<uint32_t>(rnd.Next64());
+        m.catchup = {CatchupProgress{static_cast<CatchupPhase>(1 + rnd.Uniform(kMaxCatchupPhase)),
+                                     static_cast<uint32_t>(rnd.Uniform(uint64_t{total} + 1)), total,
+                                     rnd.Next64()},
+                     1 + rnd.Uniform(1000)};
+      }
       ack2.deltas.push_back(std::move(m));
     }
     GossipAck2 out;
     ASSERT_TRUE(DecodeGossipAck2(Encoded(ack2), &out).ok()) << "iteration " << iter;
     ExpectSameDeltas(out.deltas, ack2.deltas);
+    for (size_t i = 0; i < out.deltas.size(); ++i) {
+      EXPECT_EQ(out.deltas[i].catchup.version, ack2.deltas[i].catchup.version);
+      EXPECT_EQ(out.deltas[i].catchup.value, ack2.deltas[i].catchup.value);
+    }
   }
 }
 
@@ -236,7 +247,7 @@ TEST(GossipMessages, WrongFormatVersionIsRejected) {
     std::string body = kind == 0   ? Encoded(SampleSyn())
                        : kind == 1 ? Encoded(SampleAck())
                                    : Encoded(SampleAck2());
-    for (uint8_t format : {0, 2, 255}) {
+    for (uint8_t format : {0, 3, 255}) {
       body[0] = static_cast<char>(format);
       Status s = DecodeAny(kind, body);
       EXPECT_EQ(s.code(), Code::kBadRequest);
@@ -253,6 +264,93 @@ std::string OneDeltaAck2(const MemberState& m) {
   GossipAck2 ack2;
   ack2.deltas = {m};
   return Encoded(ack2);
+}
+
+// ---- format 2: the catch-up field ----
+
+MemberState CatchingUp(NodeId id) {
+  MemberState m;
+  m.id = id;
+  m.generation = 3;
+  m.heartbeat = 4;
+  m.catchup = {CatchupProgress{CatchupPhase::kRunning, 12, 28, 5120}, 9};
+  return m;
+}
+
+TEST(GossipMessages, ExactLayoutOfACatchupDelta) {
+  GossipAck2 ack2;
+  ack2.deltas = {CatchingUp(2)};
+  std::string expected;
+  PutU8(&expected, 2);  // format 2: a delta carries a catch-up state
+  PutU32(&expected, 1);
+  PutU32(&expected, 2);
+  PutU64(&expected, 3);
+  PutU64(&expected, 4);
+  PutU8(&expected, 0x10);  // catchup
+  PutU64(&expected, 9);
+  PutU8(&expected, 1);  // running
+  PutU32(&expected, 12);
+  PutU32(&expected, 28);
+  PutU64(&expected, 5120);
+  EXPECT_EQ(Encoded(ack2), expected);
+  GossipAck2 out;
+  ASSERT_TRUE(DecodeGossipAck2(expected, &out).ok());
+  ASSERT_EQ(out.deltas.size(), 1u);
+  EXPECT_EQ(out.deltas[0].catchup.version, 9u);
+  EXPECT_EQ(out.deltas[0].catchup.value, (CatchupProgress{CatchupPhase::kRunning, 12, 28, 5120}));
+}
+
+TEST(GossipMessages, FormatOneUnlessACatchupStateTravels) {
+  // Old nodes only read format 1: everything without a catch-up state stays format 1.
+  EXPECT_EQ(Encoded(SampleSyn())[0], 1);
+  EXPECT_EQ(Encoded(SampleAck())[0], 1);
+  EXPECT_EQ(Encoded(SampleAck2())[0], 1);
+  GossipAck ack = SampleAck();
+  ack.deltas.push_back(CatchingUp(7));
+  const std::string body = Encoded(ack);
+  EXPECT_EQ(body[0], 2);
+  GossipAck out;
+  ASSERT_TRUE(DecodeGossipAck(body, &out).ok());
+  ExpectSameDeltas(out.deltas, ack.deltas);
+  EXPECT_EQ(out.deltas.back().catchup.value, ack.deltas.back().catchup.value);
+  // A format-2 body without any catch-up state decodes too.
+  std::string v2 = Encoded(SampleAck2());
+  v2[0] = 2;
+  GossipAck2 out2;
+  EXPECT_TRUE(DecodeGossipAck2(v2, &out2).ok());
+}
+
+TEST(GossipMessages, CatchupFieldIsRejectedInFormatOne) {
+  std::string body = OneDeltaAck2(CatchingUp(1));
+  ASSERT_EQ(body[0], 2);
+  body[0] = 1;
+  Status s = DecodeAny(2, body);
+  EXPECT_EQ(s.code(), Code::kBadRequest);
+  EXPECT_NE(s.message().find("mask"), std::string::npos) << s.ToString();
+}
+
+TEST(GossipMessages, BadCatchupStatesAreRejected) {
+  const std::string good = OneDeltaAck2(CatchingUp(1));
+  const size_t phase_offset = kMaskOffset + 1 + 8;
+  ASSERT_EQ(good.size(), phase_offset + 1 + 4 + 4 + 8);
+  for (uint8_t v : {0, kMaxCatchupPhase + 1, 255}) {
+    std::string body = good;
+    body[phase_offset] = static_cast<char>(v);
+    Status s = DecodeAny(2, body);
+    EXPECT_EQ(s.code(), Code::kBadRequest) << "phase " << int{v};
+    EXPECT_NE(s.message().find("phase"), std::string::npos) << s.ToString();
+  }
+  std::string body = good;
+  std::string done;
+  PutU32(&done, 29);  // over the total of 28
+  body.replace(phase_offset + 1, 4, done);
+  Status s = DecodeAny(2, body);
+  EXPECT_EQ(s.code(), Code::kBadRequest);
+  EXPECT_NE(s.message().find("over the total"), std::string::npos) << s.ToString();
+  for (size_t len = 0; len < good.size(); ++len) {
+    EXPECT_EQ(DecodeAny(2, std::string_view(good).substr(0, len)).code(), Code::kBadRequest)
+        << "length " << len;
+  }
 }
 
 TEST(GossipMessages, UnknownMaskBitsAreRejected) {

@@ -488,6 +488,30 @@ TEST(Gossiper, StatusChangeReachesEveryoneAndLeavesTheRing) {
       TestCluster::HasEvent(c.node(0).events, MemberEventKind::kStatusChanged, c.g(2).self_id()));
 }
 
+TEST(Gossiper, CatchupProgressReachesEveryoneWithoutTouchingTheRing) {
+  TestCluster c(3, 13);
+  ASSERT_LE(c.RunUntilConverged(20), 20);
+  const uint64_t membership_before = c.g(0).membership_version();
+  const uint64_t ring_before = c.g(0).ring_version();
+  const NodeId id = c.g(2).self_id();
+  EXPECT_EQ(c.g(2).self().catchup.version, 0u);  // never started: absent
+  const CatchupProgress running{CatchupPhase::kRunning, 3, 10, 500};
+  c.g(2).SetCatchupProgress(running);
+  const uint64_t v = c.g(2).self().catchup.version;
+  EXPECT_GT(v, 0u);
+  c.g(2).SetCatchupProgress(running);  // unchanged: no new version
+  EXPECT_EQ(c.g(2).self().catchup.version, v);
+  ASSERT_LE(c.RunUntilConverged(20), 20);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(c.g(i).Find(id)->catchup.value, running) << i;
+  const CatchupProgress done{CatchupPhase::kDone, 10, 10, 800};
+  c.g(2).SetCatchupProgress(done);
+  ASSERT_LE(c.RunUntilConverged(20), 20);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(c.g(i).Find(id)->catchup.value, done) << i;
+  // Progress is not membership: nothing to persist, the ring stays.
+  EXPECT_EQ(c.g(0).membership_version(), membership_before);
+  EXPECT_EQ(c.g(0).ring_version(), ring_before);
+}
+
 TEST(Gossiper, HeartbeatsAloneDoNotMoveMembershipVersion) {
   TestCluster c(3, 12);
   ASSERT_LE(c.RunUntilConverged(20), 20);

@@ -132,6 +132,34 @@ TEST(ReplyBuffer, ABarrierBeforeADeferredReplyHoldsItToo) {
   EXPECT_EQ(Take(&b, 4), "set|fwd|");
 }
 
+// A coordinated write: the reply is deferred (other replicas must acknowledge) and the barrier
+// for the local copy's LSN is recorded at the same offset, right after Defer() — exactly what
+// Session does with Coordinator::Handle's return value. The spliced reply must wait for it.
+TEST(ReplyBuffer, ABarrierAtTheDeferredPlaceHoldsTheSplicedReplyUntilAcked) {
+  ReplyBuffer b;
+  Reply(&b, "a|", 0);
+  const size_t start = b.size();
+  DeferredReply d = b.Defer();
+  b.HoldFrom(start, 9);  // the local replica's write is at LSN 9
+  Reply(&b, "ping|", 0);
+  d.Fill("set|");
+  EXPECT_EQ(Take(&b, 8), "a|");  // the coordinated reply waits for its local copy
+  EXPECT_EQ(Take(&b, 8), "");
+  EXPECT_EQ(Take(&b, 9), "set|ping|");
+}
+
+TEST(ReplyBuffer, TwoDeferredRepliesAtOnePlaceBothWaitForTheirBarrier) {
+  ReplyBuffer b;
+  DeferredReply d1 = b.Defer();
+  b.HoldFrom(0, 3);
+  DeferredReply d2 = b.Defer();
+  b.HoldFrom(0, 5);
+  d2.Fill("2|");
+  d1.Fill("1|");
+  EXPECT_EQ(Take(&b, 4), "");  // merged: the place holds both, up to LSN 5
+  EXPECT_EQ(Take(&b, 5), "1|2|");
+}
+
 TEST(ReplyBuffer, FillingAfterTheBufferIsGoneDoesNothing) {
   DeferredReply d;
   {

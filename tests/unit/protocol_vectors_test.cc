@@ -16,6 +16,7 @@
 #include "memdb/status.h"
 #include "protocol/cluster_messages.h"
 #include "protocol/codec.h"
+#include "protocol/consistency_messages.h"
 #include "protocol/frame.h"
 #include "protocol/messages.h"
 
@@ -244,19 +245,67 @@ json DecodeBody(const FrameHeader& h, bool response, std::string_view body, cons
         *status = ParseClusterInfoRequest(body);
       }
       return out;
-    // Peer opcodes: their bodies are cluster/gossip_messages.h's and node/router.h's, tested
-    // there; the vectors only hold error responses to them.
+    // Peer opcodes: their bodies are cluster/gossip_messages.h's and protocol/replica_,
+    // catchup_ and anti_entropy_messages.h's, tested there; the vectors only hold error
+    // responses to them.
     case Opcode::kGossipSyn:
     case Opcode::kGossipAck2:
     case Opcode::kForward:
+    case Opcode::kReplicaWrite:
+    case Opcode::kReplicaRead:
+    case Opcode::kCatchupRead:
+    case Opcode::kMerkleTree:
+    case Opcode::kRangeEntries:
       break;
+    // A _CL request is the consistency prefix, then the plain request's body; a _CL response
+    // is the plain response's body.
+    case Opcode::kGetCl:
+    case Opcode::kSetCl:
+    case Opcode::kDelCl:
+    case Opcode::kContainsCl: {
+      FrameHeader plain = h;
+      plain.opcode = static_cast<uint8_t>(PlainKeyOpcode(h.opcode));
+      if (response) return DecodeBody(plain, true, body, limits, status);
+      RequestOptions options;
+      std::string_view rest;
+      *status = ParseConsistencyPrefix(body, &options, &rest);
+      if (!status->ok()) return out;
+      out = DecodeBody(plain, false, rest, limits, status);
+      out["consistency"] = static_cast<int>(options.consistency);
+      out["deadline_ms"] = options.deadline_ms;
+      return out;
+    }
+    case Opcode::kRepair:
+      if (response) {
+        RepairProgress p;
+        *status = ParseRepairResponse(body, &p);
+        out = {{"running", p.running},
+               {"started_now", p.started_now},
+               {"run_id", std::to_string(p.run_id)},
+               {"ranges_total", std::to_string(p.ranges_total)},
+               {"ranges_done", std::to_string(p.ranges_done)},
+               {"ranges_failed", std::to_string(p.ranges_failed)},
+               {"leaves_different", std::to_string(p.leaves_different)},
+               {"keys_pulled", std::to_string(p.keys_pulled)},
+               {"keys_pushed", std::to_string(p.keys_pushed)},
+               {"bytes_transferred", std::to_string(p.bytes_transferred)},
+               {"elapsed_ms", std::to_string(p.elapsed_ms)},
+               {"keys_not_copied", std::to_string(p.keys_not_copied)},
+               {"last_error", Hex(p.last_error)}};
+      } else {
+        RepairAction action = RepairAction::kStatus;
+        *status = ParseRepairRequest(body, &action);
+        out["action"] = static_cast<int>(action);
+      }
+      return out;
   }
   *status = Status(Code::kUnknownOpcode, "no parser");
   return out;
 }
 
-// The Append* functions write kFlagResponse alone; a node that forwarded a request adds
-// kFlagNotOwner to the response it relays (node/router.cc). Does the same to an encoded frame.
+// The Append* functions write kFlagResponse alone; a coordinator that is not one of the key's
+// replicas adds kFlagNotOwner to its reply (node/coordinator.cc). Does the same to an encoded
+// frame.
 void FinishFlags(const Vector& v, std::string* frame) {
   const auto flags = v.j.at("expect").at("header").at("flags").get<uint16_t>();
   if ((flags & kFlagNotOwner) != 0) (*frame)[4] = static_cast<char>((*frame)[4] | kFlagNotOwner);
@@ -272,15 +321,28 @@ std::string Encode(const Vector& v) {
   const Timestamp ts = U64(h.at("timestamp"));
   // Decoded hex fields must outlive the string_views the message structs hold.
   std::map<std::string, std::string> f;
+  static const std::set<std::string> kU64Fields = {
+      "timestamp",   "ring_version",      "run_id",           "ranges_total",
+      "ranges_done", "ranges_failed",     "leaves_different", "keys_pulled",
+      "keys_pushed", "bytes_transferred", "elapsed_ms",       "keys_not_copied"};
   for (const auto& [key, value] : b.items()) {
     // u64 fields are decimal strings, not hex.
-    if (key == "timestamp" || key == "ring_version") continue;
+    if (kU64Fields.count(key) != 0) continue;
     if (value.is_string()) f[key] = Unhex(value.get<std::string>());
   }
   std::string out;
   if (v.response && status != Code::kOk) {
     AppendErrorResponse(&out, opcode, rid, ts, status, f["message"]);
     FinishFlags(v, &out);
+    return out;
+  }
+  if (v.response && IsConsistencyOpcode(opcode)) {
+    // A node answers a _CL request with the plain response, its header's opcode byte set to
+    // the _CL one (node/node.cc): do the same.
+    Vector plain = v;
+    plain.j["expect"]["header"]["opcode"] = static_cast<uint8_t>(PlainKeyOpcode(opcode));
+    out = Encode(plain);
+    out[3] = static_cast<char>(opcode);
     return out;
   }
   switch (static_cast<Opcode>(opcode)) {
@@ -386,6 +448,41 @@ std::string Encode(const Vector& v) {
         AppendClusterInfoResponse(&out, rid, ts, info);
       } else {
         AppendClusterInfoRequest(&out, rid, ts);
+      }
+      break;
+    case Opcode::kGetCl:
+    case Opcode::kDelCl:
+    case Opcode::kContainsCl:
+      AppendKeyRequestCl(&out, PlainKeyOpcode(opcode), rid, ts,
+                         {static_cast<Consistency>(b.at("consistency").get<int>()),
+                          b.at("deadline_ms").get<uint32_t>()},
+                         f["key"]);
+      break;
+    case Opcode::kSetCl:
+      AppendSetRequestCl(&out, rid, ts,
+                         {static_cast<Consistency>(b.at("consistency").get<int>()),
+                          b.at("deadline_ms").get<uint32_t>()},
+                         f["key"], f["value"]);
+      break;
+    case Opcode::kRepair:
+      if (v.response) {
+        RepairProgress p;
+        p.running = b.at("running").get<bool>();
+        p.started_now = b.at("started_now").get<bool>();
+        p.run_id = U64(b.at("run_id"));
+        p.ranges_total = U64(b.at("ranges_total"));
+        p.ranges_done = U64(b.at("ranges_done"));
+        p.ranges_failed = U64(b.at("ranges_failed"));
+        p.leaves_different = U64(b.at("leaves_different"));
+        p.keys_pulled = U64(b.at("keys_pulled"));
+        p.keys_pushed = U64(b.at("keys_pushed"));
+        p.bytes_transferred = U64(b.at("bytes_transferred"));
+        p.elapsed_ms = U64(b.at("elapsed_ms"));
+        p.keys_not_copied = U64(b.at("keys_not_copied"));
+        p.last_error = f["last_error"];
+        AppendRepairResponse(&out, rid, ts, p);
+      } else {
+        AppendRepairRequest(&out, rid, ts, static_cast<RepairAction>(b.at("action").get<int>()));
       }
       break;
     default:
@@ -507,9 +604,11 @@ TEST(ProtocolVectors, FileIsWellFormedAndCoversEveryMessage) {
   EXPECT_TRUE(not_owner) << "no NOT_OWNER-flagged response vector";
   EXPECT_TRUE(statuses.count(static_cast<uint16_t>(Code::kPermissionDenied)));
   EXPECT_TRUE(statuses.count(static_cast<uint16_t>(Code::kUnavailable)));
+  EXPECT_TRUE(statuses.count(static_cast<uint16_t>(Code::kTimeout)));
   for (Opcode opcode :
        {Opcode::kHello, Opcode::kAuth, Opcode::kPing, Opcode::kGet, Opcode::kSet, Opcode::kDel,
-        Opcode::kContains, Opcode::kStats, Opcode::kCompact, Opcode::kClusterInfo}) {
+        Opcode::kContains, Opcode::kStats, Opcode::kCompact, Opcode::kClusterInfo, Opcode::kGetCl,
+        Opcode::kSetCl, Opcode::kDelCl, Opcode::kContainsCl, Opcode::kRepair}) {
     const auto op = static_cast<uint8_t>(opcode);
     EXPECT_TRUE(valid_messages.count({op, false})) << "no request vector for " << OpcodeName(op);
     EXPECT_TRUE(valid_messages.count({op, true})) << "no response vector for " << OpcodeName(op);

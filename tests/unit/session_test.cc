@@ -15,6 +15,7 @@
 #include "protocol/cluster_messages.h"
 #include "protocol/codec.h"
 #include "protocol/messages.h"
+#include "protocol/replica_messages.h"
 
 namespace memdb {
 namespace {
@@ -397,24 +398,49 @@ TEST_F(SessionTest, ClusterKeyGrantsThePeerRole) {
   EXPECT_EQ(syn.header.status, Code::kNotImplemented);
   EXPECT_EQ(syn.header.request_id, 3u);
   EXPECT_EQ(FeedOne(PeerFrame(Opcode::kGossipAck2, 4)).header.status, Code::kNotImplemented);
-  // FORWARD is served here, whatever the ring says, and answered under FORWARD's opcode.
-  std::string set_body;
-  {
-    std::string set_frame;
-    protocol::AppendSetRequest(&set_frame, 1, 0, {"fk", "fv"});
-    set_body = set_frame.substr(protocol::kHeaderSize);
-  }
-  std::string forward_body;
-  AppendForwardBody(static_cast<uint8_t>(Opcode::kSet), set_body, &forward_body);
-  Reply forwarded = FeedOne(PeerFrame(Opcode::kForward, 5, forward_body));
-  EXPECT_EQ(forwarded.header.status, Code::kOk);
-  EXPECT_EQ(forwarded.header.opcode, static_cast<uint8_t>(Opcode::kForward));
+  // FORWARD is retired: a peer gets UNKNOWN_OPCODE saying so, and nothing is written.
+  Reply forwarded = FeedOne(PeerFrame(Opcode::kForward, 5, "anything"));
+  EXPECT_EQ(forwarded.header.status, Code::kUnknownOpcode);
   EXPECT_EQ(forwarded.header.request_id, 5u);
-  Version version;
-  EXPECT_TRUE(protocol::ParseSetResponse(forwarded.body, &version).ok());
-  EXPECT_TRUE(node_->Contains("fk"));
-  // A FORWARD that does not carry a key request is a bad request.
-  EXPECT_EQ(FeedOne(PeerFrame(Opcode::kForward, 6)).header.status, Code::kBadRequest);
+  EXPECT_THAT(ErrorMessage(forwarded), ::testing::HasSubstr("retired"));
+  // REPLICA_WRITE applies a coordinator's stamped write; REPLICA_READ reports the entry.
+  std::string write_body;
+  protocol::AppendReplicaWriteBody(
+      {protocol::ReplicaWriteKind::kPut, Version{kNowMs << 16, 7}, "rk", "rv"}, &write_body);
+  Reply written = FeedOne(PeerFrame(Opcode::kReplicaWrite, 6, write_body));
+  ASSERT_EQ(written.header.status, Code::kOk) << ErrorMessage(written);
+  protocol::ReplicaWriteResult write_result;
+  ASSERT_TRUE(protocol::ParseReplicaWriteResponseBody(written.body, &write_result).ok());
+  EXPECT_TRUE(write_result.applied);
+  EXPECT_FALSE(write_result.replaced_live);
+  // The same version again changes nothing.
+  Reply again = FeedOne(PeerFrame(Opcode::kReplicaWrite, 7, write_body));
+  ASSERT_TRUE(protocol::ParseReplicaWriteResponseBody(again.body, &write_result).ok());
+  EXPECT_FALSE(write_result.applied);
+  std::string read_body;
+  protocol::AppendReplicaReadBody("rk", &read_body);
+  Reply read = FeedOne(PeerFrame(Opcode::kReplicaRead, 8, read_body));
+  ASSERT_EQ(read.header.status, Code::kOk);
+  protocol::ReplicaReadResult read_result;
+  ASSERT_TRUE(protocol::ParseReplicaReadResponseBody(read.body, &read_result).ok());
+  EXPECT_EQ(read_result.state, protocol::ReplicaState::kLive);
+  EXPECT_EQ(read_result.version, (Version{kNowMs << 16, 7}));
+  EXPECT_EQ(read_result.value, "rv");
+  EXPECT_FALSE(read_result.catching_up);
+  // A newer DELETE replaces the live value and leaves a tombstone.
+  write_body.clear();
+  protocol::AppendReplicaWriteBody(
+      {protocol::ReplicaWriteKind::kDelete, Version{(kNowMs << 16) + 1, 7}, "rk", ""}, &write_body);
+  Reply deleted = FeedOne(PeerFrame(Opcode::kReplicaWrite, 9, write_body));
+  ASSERT_TRUE(protocol::ParseReplicaWriteResponseBody(deleted.body, &write_result).ok());
+  EXPECT_TRUE(write_result.applied);
+  EXPECT_TRUE(write_result.replaced_live);
+  read = FeedOne(PeerFrame(Opcode::kReplicaRead, 10, read_body));
+  ASSERT_TRUE(protocol::ParseReplicaReadResponseBody(read.body, &read_result).ok());
+  EXPECT_EQ(read_result.state, protocol::ReplicaState::kTombstone);
+  EXPECT_FALSE(node_->Contains("rk"));
+  // A malformed replica request is a bad request.
+  EXPECT_EQ(FeedOne(PeerFrame(Opcode::kReplicaWrite, 11, "\x09")).header.status, Code::kBadRequest);
   EXPECT_FALSE(session_->closing());
 }
 
@@ -422,7 +448,8 @@ TEST_F(SessionTest, ClientSessionGetsPermissionDeniedForPeerOpcodesAndStaysOpen)
   Handshake();
   ASSERT_EQ(last_auth_.header.status, Code::kOk);
   EXPECT_FALSE(session_->is_peer());
-  for (Opcode opcode : {Opcode::kGossipSyn, Opcode::kGossipAck2, Opcode::kForward}) {
+  for (Opcode opcode : {Opcode::kGossipSyn, Opcode::kGossipAck2, Opcode::kForward,
+                        Opcode::kReplicaWrite, Opcode::kReplicaRead}) {
     Reply r = FeedOne(PeerFrame(opcode, 9));
     EXPECT_EQ(r.header.status, Code::kPermissionDenied) << protocol::OpcodeName(r.header.opcode);
     EXPECT_EQ(r.header.opcode, static_cast<uint8_t>(opcode));
