@@ -13,16 +13,6 @@
 namespace memdb::cli {
 namespace {
 
-// Values a double holds exactly; larger u64s go to JSON as decimal strings.
-constexpr uint64_t kMaxExactJsonInteger = (uint64_t{1} << 53) - 1;
-
-std::string JsonU64(uint64_t v) {
-  const std::string number = std::to_string(v);
-  return v <= kMaxExactJsonInteger ? number : "\"" + number + "\"";
-}
-
-std::string JsonBool(bool b) { return b ? "true" : "false"; }
-
 std::string Phi(const ClusterNode& node) {
   if (node.phi_milli == UINT32_MAX) return "inf";
   char buf[32];

@@ -129,6 +129,14 @@ std::string EscapeText(std::string_view text, EscapeOptions options) {
   return Escape(text, options, /*quote=*/false);
 }
 
+std::string JsonU64(uint64_t v) {
+  constexpr uint64_t kMaxExactJsonInteger = (uint64_t{1} << 53) - 1;
+  const std::string number = std::to_string(v);
+  return v <= kMaxExactJsonInteger ? number : "\"" + number + "\"";
+}
+
+std::string JsonBool(bool b) { return b ? "true" : "false"; }
+
 std::string JsonString(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);

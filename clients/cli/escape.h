@@ -34,6 +34,11 @@ bool IsValidUtf8(std::string_view bytes);
 // sequence becomes U+FFFD: use this for text, and Base64Encode for bytes that must survive.
 std::string JsonString(std::string_view text);
 
+// A u64 as JSON: a number when a double holds it exactly (< 2^53, so JSON parsers that use
+// doubles read it right), else a decimal string, as STATS does.
+std::string JsonU64(uint64_t v);
+std::string JsonBool(bool b);
+
 // RFC 4648 base64 (standard alphabet, '=' padding).
 std::string Base64Encode(std::string_view bytes);
 

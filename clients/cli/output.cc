@@ -18,9 +18,6 @@ std::string FormatLatency(double ms) {
   return buf;
 }
 
-// Values a double holds exactly (JSON parsers that use doubles read them right).
-constexpr uint64_t kMaxExactJsonInteger = (uint64_t{1} << 53) - 1;
-
 // ---- human ----
 
 std::string HumanStats(const Reply& reply, const EscapeOptions& escape) {
@@ -88,8 +85,6 @@ std::string HumanLine(const Reply& reply, const FormatOptions& options) {
 
 // ---- JSON ----
 
-std::string JsonBool(bool b) { return b ? "true" : "false"; }
-
 std::string Json(const Reply& reply) {
   if (reply.kind == Reply::Kind::kNone) return "";
   std::string j = "{\"ok\":" + JsonBool(reply.ok());
@@ -129,9 +124,7 @@ std::string Json(const Reply& reply) {
       for (const auto& [name, value] : reply.stats) {
         if (!seen.insert(name).second) continue;
         if (seen.size() > 1) j += ",";
-        j += JsonString(name) + ":";
-        const std::string number = std::to_string(value);
-        j += value <= kMaxExactJsonInteger ? number : "\"" + number + "\"";
+        j += JsonString(name) + ":" + JsonU64(value);
       }
       j += "}";
       break;

@@ -9,17 +9,6 @@
 namespace memdb::cli {
 namespace {
 
-// Values a double holds exactly (JSON parsers that use doubles read them right); larger ones
-// are written as decimal strings, as STATS does.
-constexpr uint64_t kMaxExactJsonInteger = (uint64_t{1} << 53) - 1;
-
-std::string JsonU64(uint64_t v) {
-  const std::string number = std::to_string(v);
-  return v <= kMaxExactJsonInteger ? number : "\"" + number + "\"";
-}
-
-std::string JsonBool(bool b) { return b ? "true" : "false"; }
-
 // "512 B", "3.2 KiB", "1.0 MiB", "2.5 GiB"
 std::string FormatBytes(uint64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " B";

@@ -192,20 +192,11 @@ bool Node::ObserveRequestClock(const Frame& frame, std::string* out) {
 
 namespace {
 
+// GET, SET, DEL, CONTAINS and their _CL forms: what the Coordinator runs.
 bool IsClientKeyOpcode(uint8_t opcode) {
-  switch (static_cast<Opcode>(opcode)) {
-    case Opcode::kGet:
-    case Opcode::kSet:
-    case Opcode::kDel:
-    case Opcode::kContains:
-    case Opcode::kGetCl:
-    case Opcode::kSetCl:
-    case Opcode::kDelCl:
-    case Opcode::kContainsCl:
-      return true;
-    default:
-      return false;
-  }
+  const Opcode plain = protocol::PlainKeyOpcode(opcode);
+  return plain == Opcode::kGet || plain == Opcode::kSet || plain == Opcode::kDel ||
+         plain == Opcode::kContains;
 }
 
 Status NoReplication() {

@@ -1,11 +1,8 @@
 // Clusters of real memdb processes on 127.0.0.1: formation through a seed, crash detection,
 // restart with the same identity, a node with the wrong cluster key kept out, and the peer
 // opcodes refused to clients. Membership is read with CLUSTER_INFO over a raw connection.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +18,7 @@
 #include <vector>
 
 #include "cluster/ring.h"
+#include "integration/cluster_util.h"
 #include "integration/raw_connection.h"
 #include "integration/server_process.h"
 #include "memdb/client.h"
@@ -32,28 +30,8 @@
 namespace memdb::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr char kClusterKey[] = "integration-cluster-key-0123456789";
-
-// A port that was free a moment ago (seeds must be known before the nodes start).
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  uint16_t port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-std::string Address(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
 
 ServerSpec ClusterSpec(const std::string& cluster_key, const std::vector<uint16_t>& seeds) {
   ServerSpec spec;
@@ -63,40 +41,6 @@ ServerSpec ClusterSpec(const std::string& cluster_key, const std::vector<uint16_
   spec.extra_yaml =
       "cluster:\n  seeds: [" + list + "]\n  gossip_interval_ms: 200\n  tokens_per_node: 16\n";
   return spec;
-}
-
-// CLUSTER_INFO from the node on `port`, as client "app"; nullopt if it cannot be had.
-std::optional<protocol::ClusterInfo> FetchClusterInfo(uint16_t port) {
-  RawConnection conn;
-  if (!conn.Connect(port)) return std::nullopt;
-  ServerSpec defaults;
-  if (conn.Handshake(defaults.key_id, defaults.secret) != Code::kOk) return std::nullopt;
-  std::string request;
-  protocol::AppendClusterInfoRequest(&request, 3, 0);
-  if (!conn.SendAll(request)) return std::nullopt;
-  auto reply = conn.Read(3000);
-  if (!reply || reply->header.status != Code::kOk) return std::nullopt;
-  protocol::ClusterInfo info;
-  if (!protocol::ParseClusterInfoResponse(reply->body, &info).ok()) return std::nullopt;
-  return info;
-}
-
-// STATS of the node on `port`, by name; empty if it cannot be had.
-std::map<std::string, uint64_t> FetchStats(uint16_t port) {
-  std::map<std::string, uint64_t> stats;
-  RawConnection conn;
-  ServerSpec defaults;
-  if (!conn.Connect(port) || conn.Handshake(defaults.key_id, defaults.secret) != Code::kOk) {
-    return stats;
-  }
-  std::string request;
-  protocol::AppendStatsRequest(&request, 4, 0);
-  if (!conn.SendAll(request)) return stats;
-  auto reply = conn.Read(3000);
-  std::vector<protocol::Stat> parsed;
-  if (!reply || !protocol::ParseStatsResponse(reply->body, &parsed).ok()) return stats;
-  for (const protocol::Stat& stat : parsed) stats[std::string(stat.name)] = stat.value;
-  return stats;
 }
 
 const protocol::ClusterNodeInfo* FindNode(const protocol::ClusterInfo& info, NodeId id) {
@@ -112,29 +56,6 @@ const protocol::ClusterNodeInfo* FindByAddress(const protocol::ClusterInfo& info
     if (node.address == address) return &node;
   }
   return nullptr;
-}
-
-// True once `port`'s view lists exactly `n` members, all normal and up.
-bool SeesHealthyCluster(uint16_t port, size_t n) {
-  auto info = FetchClusterInfo(port);
-  if (!info || info->nodes.size() != n) return false;
-  for (const auto& node : info->nodes) {
-    if (!node.up || node.status != NodeStatus::kNormal) return false;
-  }
-  return true;
-}
-
-// Polls `done` every 50 ms until it holds or `timeout` passes; returns the time it took.
-std::optional<std::chrono::milliseconds> WaitFor(const std::function<bool()>& done,
-                                                 std::chrono::milliseconds timeout) {
-  const auto start = Clock::now();
-  while (Clock::now() - start < timeout) {
-    if (done()) {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return std::nullopt;
 }
 
 // The membership lines of a node's log ("node 12 (127.0.0.1:7001) is DOWN", ...).

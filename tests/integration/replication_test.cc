@@ -11,11 +11,8 @@
 //
 // MEMDB_TEST_PAUSE_S=<seconds> shortens the SIGSTOP pause during development (default 30 s,
 // the duration the issue asks for).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "integration/cluster_util.h"
 #include "integration/raw_connection.h"
 #include "integration/server_process.h"
 #include "memdb/client.h"
@@ -80,88 +78,9 @@ int64_t MillisSince(Clock::time_point start) {
 // Processes and admin requests (the same small helpers as cluster_test.cc)
 // ---------------------------------------------------------------------------------------------
 
-// A port that was free a moment ago (seeds must be known before the nodes start).
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  uint16_t port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-std::string Address(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
-
-// An authenticated raw connection as the default client key; nullptr if it cannot be had.
-std::unique_ptr<RawConnection> Connect(uint16_t port) {
-  auto conn = std::make_unique<RawConnection>();
-  const ServerSpec defaults;
-  if (!conn->Connect(port) || conn->Handshake(defaults.key_id, defaults.secret) != Code::kOk) {
-    return nullptr;
-  }
-  return conn;
-}
-
-// STATS of the node on `port`, by name; empty if it cannot be had (e.g. the node is stopped).
-std::map<std::string, uint64_t> FetchStats(uint16_t port, int timeout_ms = 3000) {
-  std::map<std::string, uint64_t> stats;
-  auto conn = Connect(port);
-  if (!conn) return stats;
-  std::string request;
-  protocol::AppendStatsRequest(&request, 4, 0);
-  if (!conn->SendAll(request)) return stats;
-  auto reply = conn->Read(timeout_ms);
-  std::vector<protocol::Stat> parsed;
-  if (!reply || !protocol::ParseStatsResponse(reply->body, &parsed).ok()) return stats;
-  for (const protocol::Stat& stat : parsed) stats[std::string(stat.name)] = stat.value;
-  return stats;
-}
-
-// A counter, or 0 when the node does not report it.
-uint64_t Stat(const std::map<std::string, uint64_t>& stats, const std::string& name) {
-  auto it = stats.find(name);
-  return it == stats.end() ? 0 : it->second;
-}
-
-// True once `port`'s view lists exactly `n` members, all normal and up.
-bool SeesHealthyCluster(uint16_t port, size_t n) {
-  auto conn = Connect(port);
-  if (!conn) return false;
-  std::string request;
-  protocol::AppendClusterInfoRequest(&request, 3, 0);
-  if (!conn->SendAll(request)) return false;
-  auto reply = conn->Read(3000);
-  if (!reply || reply->header.status != Code::kOk) return false;
-  protocol::ClusterInfo info;
-  if (!protocol::ParseClusterInfoResponse(reply->body, &info).ok()) return false;
-  if (info.nodes.size() != n) return false;
-  for (const auto& node : info.nodes) {
-    if (!node.up || node.status != NodeStatus::kNormal) return false;
-  }
-  return true;
-}
-
-// Polls `done` every `poll` until it holds or `timeout` passes; returns the time it took.
-std::optional<milliseconds> WaitFor(const std::function<bool()>& done, milliseconds timeout,
-                                    milliseconds poll = milliseconds(50)) {
-  const auto start = Clock::now();
-  while (Clock::now() - start < timeout) {
-    if (done()) return milliseconds(MillisSince(start));
-    std::this_thread::sleep_for(poll);
-  }
-  return std::nullopt;
-}
-
 // REPAIR (admin) on `port`; the progress, or the error.
 Result<RepairProgress> Repair(uint16_t port, RepairAction action) {
-  auto conn = Connect(port);
+  auto conn = ConnectAsClient(port);
   if (!conn) return Status(Code::kConnectionFailed, "cannot connect to " + Address(port));
   std::string request;
   protocol::AppendRepairRequest(&request, 5, 0, action);
@@ -306,7 +225,7 @@ struct ReadOutcome {
 std::vector<ReadOutcome> ReadAll(uint16_t port, const std::vector<std::string>& keys,
                                  Consistency level, size_t window = 256) {
   std::vector<ReadOutcome> results(keys.size());
-  auto conn = Connect(port);
+  auto conn = ConnectAsClient(port);
   if (!conn) return results;
   protocol::RequestOptions options;
   options.consistency = level;
@@ -519,22 +438,22 @@ TEST_F(ReplicationTest, SigkillUnderQuorumLoadLosesNoAckedWriteAndTheRestartCatc
   auto caught_up = WaitFor(
       [&] {
         stats = FetchStats(ports_[victim]);
-        return !stats.empty() && Stat(stats, kCatchupRangesTotal) > 0 &&
-               Stat(stats, kCatchupActive) == 0 &&
-               Stat(stats, kCatchupRangesDone) == Stat(stats, kCatchupRangesTotal);
+        return !stats.empty() && StatOf(stats, kCatchupRangesTotal) > 0 &&
+               StatOf(stats, kCatchupActive) == 0 &&
+               StatOf(stats, kCatchupRangesDone) == StatOf(stats, kCatchupRangesTotal);
       },
       seconds(60), milliseconds(20));
   ASSERT_TRUE(caught_up) << "the restarted node did not report catch-up done within 60 s; its "
-                         << "STATS: " << kCatchupActive << "=" << Stat(stats, kCatchupActive) << " "
-                         << kCatchupRangesDone << "=" << Stat(stats, kCatchupRangesDone) << " "
-                         << kCatchupRangesTotal << "=" << Stat(stats, kCatchupRangesTotal);
+                         << "STATS: " << kCatchupActive << "=" << StatOf(stats, kCatchupActive)
+                         << " " << kCatchupRangesDone << "=" << StatOf(stats, kCatchupRangesDone)
+                         << " " << kCatchupRangesTotal << "=" << StatOf(stats, kCatchupRangesTotal);
   const int64_t catchup_ms = MillisSince(restart);
-  const uint64_t received = Stat(stats, kCatchupRecordsReceived);
-  const uint64_t applied = Stat(stats, kCatchupRecordsApplied);
+  const uint64_t received = StatOf(stats, kCatchupRecordsReceived);
+  const uint64_t applied = StatOf(stats, kCatchupRecordsApplied);
   Record("restart_listening_ms", listening_ms);
   Record("restart_to_catchup_done_ms", catchup_ms);
-  Record("catchup_ms_reported_by_node", static_cast<int64_t>(Stat(stats, kCatchupMs)));
-  Record("catchup_ranges", static_cast<int64_t>(Stat(stats, kCatchupRangesTotal)));
+  Record("catchup_ms_reported_by_node", static_cast<int64_t>(StatOf(stats, kCatchupMs)));
+  Record("catchup_ranges", static_cast<int64_t>(StatOf(stats, kCatchupRangesTotal)));
   Record("catchup_records_received", static_cast<int64_t>(received));
   Record("catchup_records_applied", static_cast<int64_t>(applied));
   // Everything written while it was down came through catch-up (hints are off): all the writes
@@ -553,7 +472,7 @@ TEST_F(ReplicationTest, SigkillUnderQuorumLoadLosesNoAckedWriteAndTheRestartCatc
                          << " acknowledged writes not read at ONE from the restarted node:\n"
                          << report;
   Record("restarted_node_missing_at_one", static_cast<int64_t>(missing));
-  EXPECT_GE(Stat(FetchStats(ports_[victim]), "keys"), written.acked.size());
+  EXPECT_GE(StatOf(FetchStats(ports_[victim]), "keys"), written.acked.size());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,8 +502,8 @@ TEST_F(ReplicationTest, SigstopUnderLoadThenSigcontDeliversHintsAndReplicasConve
   uint64_t delivered_before = 0;
   for (size_t i : {0, 1}) {
     before[i] = FetchStats(ports_[i]);
-    pending_before += Stat(before[i], kHintsPending);
-    delivered_before += Stat(before[i], kHintsDelivered);
+    pending_before += StatOf(before[i], kHintsPending);
+    delivered_before += StatOf(before[i], kHintsDelivered);
   }
   const uint64_t acked_during_stop = load.acked_so_far() - acked_before_stop;
   Record("stop_acked_writes_during_pause", static_cast<int64_t>(acked_during_stop));
@@ -606,8 +525,8 @@ TEST_F(ReplicationTest, SigstopUnderLoadThenSigcontDeliversHintsAndReplicasConve
     for (size_t i : {0, 1}) {
       auto stats = FetchStats(ports_[i]);
       if (stats.empty()) return false;
-      pending += Stat(stats, kHintsPending);
-      delivered_after += Stat(stats, kHintsDelivered);
+      pending += StatOf(stats, kHintsPending);
+      delivered_after += StatOf(stats, kHintsDelivered);
     }
     return pending == 0;
   };
@@ -631,7 +550,7 @@ TEST_F(ReplicationTest, SigstopUnderLoadThenSigcontDeliversHintsAndReplicasConve
   std::vector<uint64_t> keys(kNodes);
   auto same_count = WaitFor(
       [&] {
-        for (size_t i = 0; i < kNodes; ++i) keys[i] = Stat(FetchStats(ports_[i]), "keys");
+        for (size_t i = 0; i < kNodes; ++i) keys[i] = StatOf(FetchStats(ports_[i]), "keys");
         return keys[0] == keys[1] && keys[1] == keys[2] && keys[0] >= written.acked.size();
       },
       seconds(10));
