@@ -116,6 +116,15 @@ void CheckReplication(const Config& config, config::Errors* errors) {
                 ") must be shorter than oplog.tombstone_grace_ms (" + std::to_string(grace) +
                 "): a hint older than the grace period could bring a deleted key back");
   }
+  // A write's REPLICA_WRITE may still be on its way to a replica for up to the deadline (then
+  // the coordinator hints it): a restarted replica's catch-up window must reach back that far.
+  if (r.catchup_margin_ms < r.request_timeout_ms) {
+    errors->Add("replication.catchup.margin_ms (" + std::to_string(r.catchup_margin_ms) +
+                ") must be at least replication.request_timeout_ms (" +
+                std::to_string(r.request_timeout_ms) +
+                "): a write can reach a replica up to a deadline after it was stamped, and a "
+                "restarted replica must fetch everything it may not have received");
+  }
   if (r.anti_entropy_interval_ms > 0 && r.anti_entropy_interval_ms >= grace) {
     errors->Add("replication.anti_entropy_interval_ms (" +
                 std::to_string(r.anti_entropy_interval_ms) +

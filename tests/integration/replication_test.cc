@@ -307,9 +307,9 @@ void Record(const std::string& name, int64_t value) {
 // ---------------------------------------------------------------------------------------------
 
 struct ClusterSettings {
-  std::string fsync = "always";  // oplog.fsync
-  bool hints = true;             // replication.hints.enabled
-  uint64_t catchup_margin_ms = 200;
+  std::string fsync = "always";       // oplog.fsync
+  bool hints = true;                  // replication.hints.enabled
+  uint64_t catchup_margin_ms = 2000;  // at least request_timeout_ms (config validation)
 };
 
 class ReplicationTest : public ::testing::Test {
@@ -347,6 +347,22 @@ class ReplicationTest : public ::testing::Test {
         seconds(20));
     if (!formed) DumpLogs();
     ASSERT_TRUE(formed) << "the three nodes did not form a cluster";
+    // Gossip hears a peer before every node has a working connection to every other (a node
+    // that tried a peer before it listened backs off for up to 2 s, and a REPLICA_WRITE sent
+    // meanwhile fails at once). These tests are about kills and pauses, not start-up: wait
+    // until a write at ALL succeeds through every node, i.e. every replica path carries writes.
+    for (size_t i = 0; i < kNodes; ++i) {
+      ClientOptions options;
+      options.port = ports_[i];
+      options.key_id = ServerSpec{}.key_id;
+      options.secret = ServerSpec{}.secret;
+      Client client(options);
+      RequestOptions all;
+      all.consistency = Consistency::kAll;
+      auto warm = WaitFor([&] { return client.Set("warm-up-" + std::to_string(i), "x", all).ok(); },
+                          seconds(10), milliseconds(100));
+      ASSERT_TRUE(warm) << "no write at ALL succeeded through node " << i << " within 10 s";
+    }
   }
 
   void TearDown() override {

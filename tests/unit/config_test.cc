@@ -422,6 +422,16 @@ TEST_F(ConfigTest, TombstoneGraceMustOutlastHintsAndAntiEntropy) {
           .ok());
 }
 
+// A replica that crashes may have missed writes stamped up to a deadline before its last one.
+TEST_F(ConfigTest, CatchupMarginMustCoverTheRequestDeadline) {
+  EXPECT_THAT(LoadError({"--auth-enabled=false", "--replication-catchup-margin-ms=500"}),
+              HasSubstr("replication.catchup.margin_ms (500) must be at least "
+                        "replication.request_timeout_ms (2000)"));
+  EXPECT_TRUE(Load({"--auth-enabled=false", "--replication-catchup-margin-ms=500",
+                    "--replication-request-timeout-ms=500"})
+                  .ok());
+}
+
 TEST_F(ConfigTest, AuthEnabledWithoutKeysIsRefused) {
   std::string message = LoadError({});
   EXPECT_THAT(message, HasSubstr("auth.enabled is true but no client key is configured"));
