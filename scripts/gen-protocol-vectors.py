@@ -185,8 +185,8 @@ raw, meaning = ci_body(b"empty", 4, 1, [])
 frame("cluster_info_response_no_nodes", "response", "CLUSTER_INFO with zero nodes",
       OPS["CLUSTER_INFO"], 42, HLC2, raw, meaning)
 frame("get_response_not_owner", "response",
-      "GET response with the NOT_OWNER flag (flags 0x0003): the answering node forwarded the request "
-      "to the key's owner; the body is the owner's answer",
+      "GET response with the NOT_OWNER flag (flags 0x0003): the answering node is not one of the "
+      "key's replicas; it coordinated the request and the body is valid",
       OPS["GET"], 43, HLC2, b"\x01" + struct.pack("<QI", HLC, 2) + b(b"alice"),
       {"found": True, "timestamp": str(HLC), "node_id": 2, "value": H("alice")},
       extra_flags=FLAG_NOT_OWNER)
@@ -194,13 +194,14 @@ msg = b"GOSSIP_SYN is for peer sessions (key id cluster)"
 frame("error_response_permission_denied", "response",
       "error response PERMISSION_DENIED (17) to a peer opcode sent by a client session",
       OPS["GOSSIP_SYN"], 44, HLC2, b(msg), {"message": msg.hex()}, status=PERMISSION_DENIED)
-msg = b"the owner of the key, node 2 (10.0.0.2:7379), is down"
+msg = b"QUORUM needs 2 replicas, 1 up (node 3 down)"
 frame("error_response_unavailable", "response",
-      "error response UNAVAILABLE (18) to a GET whose owner is down",
+      "error response UNAVAILABLE (18) to a GET: too few of the key's replicas are up",
       OPS["GET"], 45, HLC2, b(msg), {"message": msg.hex()}, status=UNAVAILABLE)
-msg = b"the owner did not answer in time"
+msg = b"QUORUM not reached in time: 1 of 2 required acknowledgements (3 replicas)"
 frame("error_response_not_owner_timeout", "response",
-      "an error response may carry NOT_OWNER too: TIMEOUT (12) relayed by the forwarding node",
+      "an error response may carry NOT_OWNER too: TIMEOUT (12) from a coordinator that is not "
+      "one of the key's replicas",
       OPS["SET"], 46, HLC2, b(msg), {"message": msg.hex()}, status=12, extra_flags=FLAG_NOT_OWNER)
 
 # ---- consistency levels: GET_CL / SET_CL / DEL_CL / CONTAINS_CL (0x20-0x23), REPAIR (0x83) ----

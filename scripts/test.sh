@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything with warnings as errors and runs every test: unit, integration (real
-# memdb processes on 127.0.0.1), the installed-package check, and the fuzzers — frame decoder
-# and operation-log reader (MEMDB_FUZZ_SECONDS each, default 30; 0 skips them).
+# memdb processes on 127.0.0.1), the cluster simulator (ctest -L sim), the installed-package
+# check, and the fuzzers — frame decoder, operation-log reader and gossip message decoders
+# (MEMDB_FUZZ_SECONDS each, default 30; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,9 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "memdb/secret_file.h"
 

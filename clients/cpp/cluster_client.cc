@@ -81,7 +81,7 @@ class ClusterClientImpl {
     Result<Route> route = RouteFor(key);
     if (!route.ok()) {
       // The owner's address does not parse (a node advertising an unusable address): go
-      // through another node, which forwards.
+      // through another node, which coordinates it.
       MarkStale();
       Result<Route> other = OtherRoute(key, /*failed=*/"");
       if (!other.ok()) return R(route.status());
@@ -89,13 +89,13 @@ class ClusterClientImpl {
     }
     R result = Call(route.value(), op);
     if (result.ok()) return result;
-    // UNAVAILABLE: the node that answered forwarded to an owner it sees down — our view of
-    // who owns the key may be as stale as its view; fetch a fresh one for the next request.
+    // UNAVAILABLE: too few of the key's replicas are up as the answering node sees them — the
+    // ring may have changed; fetch a fresh view for the next request.
     if (result.status().code() == Code::kUnavailable) MarkStale();
     if (result.status().code() != Code::kConnectionFailed) return result;
 
     // The route's connection failed: refresh (from another node) and retry once through a node
-    // other than the one that failed; it forwards to the owner.
+    // other than the one that failed; it coordinates the request.
     MarkStale();
     (void)Refresh(route->address);
     Result<Route> other = OtherRoute(key, route->address);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cluster/ring.h"
+#include "common/host_port.h"
 #include "memdb/cluster_info.h"
 #include "memdb/result.h"
 
@@ -17,13 +18,9 @@ namespace memdb::client_internal {
 // the nodes build theirs (src/cluster/ring.h). Joining, left and removed nodes are left out.
 Ring BuildRing(const ClusterView& view);
 
-struct HostPort {
-  std::string host;
-  uint16_t port = 0;
-};
-
-// "host:port", "1.2.3.4:port" or "[v6addr]:port" (brackets removed from the host). The port
-// must be 1-65535. kInvalidArgument otherwise.
+// "host:port", "1.2.3.4:port" or "[v6addr]:port" (brackets removed from the host), by the
+// nodes' own rules (common/host_port.h). kInvalidArgument naming the address otherwise.
+using memdb::HostPort;
 Result<HostPort> ParseHostPort(std::string_view address);
 
 }  // namespace memdb::client_internal

@@ -57,7 +57,8 @@
 // they add to the errors above:
 //   - kUnavailable: fewer of the key's replicas are up than the level needs (the server's
 //     message names them, e.g. "QUORUM needs 2 replicas, 1 up (node 3 down)"); nothing was
-//     read or written;
+//     read or written — unless the message says the outcome is unknown (the replicas were up
+//     but failed: for a write, as with kTimeout);
 //   - kTimeout with the server's message (e.g. "QUORUM not reached in time: 1 of 2 replicas
 //     answered"): the level was not reached by the deadline; a write's outcome is unknown (it
 //     may or may not have been applied, on some replicas).
@@ -177,8 +178,8 @@ class Client {
 
   // ---- cluster routing hint ----
 
-  // How many replies so far carried the NOT_OWNER flag: the node that answered did not own the
-  // key and forwarded the request to its owner (the reply itself is the owner's, and valid).
+  // How many replies so far carried the NOT_OWNER flag: the node that answered is not one of
+  // the key's replicas (it coordinated the request anyway; the reply is valid).
   // A caller routing keys by topology (memdb::ClusterClient) refreshes its view when this
   // grows. Counted before the reply's future is completed.
   uint64_t not_owner_replies() const;

@@ -13,19 +13,18 @@
 // the consistent-hash ring from the nodes whose status owns ranges (normal, leaving) and their
 // tokens — the same ring, with the same key hash, as the nodes' own (docs/cluster.md). Each key
 // then goes to its owner over that node's memdb::Client (one connection per node, opened on
-// first use, all with the options in ClusterClientOptions::client). Any node would do — a node
-// forwards a request for a key it does not own — but going straight to the owner saves a hop.
+// first use, all with the options in ClusterClientOptions::client). Any node would do — every
+// node coordinates any key request — but the owner is a replica, which saves a round trip.
 //
 // Refreshing. The view is fetched again (from the known nodes, then the seeds) before the next
 // request when:
-//   - a reply carried the NOT_OWNER flag (the node that answered forwarded the request: this
-//     client's view is stale);
+//   - a reply carried the NOT_OWNER flag (the node that answered is not a replica of the key:
+//     this client's view is stale);
 //   - the owner's connection failed (kConnectionFailed): the request is then retried once
-//     through another node, which forwards it to the owner — so a SET or DEL may be applied
-//     twice, like any retried write (last write wins);
-//   - a reply was UNAVAILABLE (the node forwarding the request sees the owner down, or too
-//     few of the key's replicas are up for the requested consistency level: the ring may have
-//     changed);
+//     through another node, which coordinates it — so a SET or DEL may be applied twice, like
+//     any retried write (last write wins);
+//   - a reply was UNAVAILABLE (too few of the key's replicas are up for the requested
+//     consistency level: the ring may have changed);
 //   - refresh_interval has passed since the last fetch (when non-zero);
 //   - RefreshTopology() is called.
 // A reply from the owner is returned as is, whatever it says: server errors, kTimeout (the

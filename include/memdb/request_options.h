@@ -9,7 +9,8 @@
 //   // got.ok(): a quorum of the key's replicas answered within 200 ms; the newest value.
 //   // Code::kTimeout: the quorum was not reached in time (the server's message says how many
 //   //   answered); for a write the outcome is unknown (it may or may not have been applied).
-//   // Code::kUnavailable: fewer replicas are up than the level needs; nothing was done.
+//   // Code::kUnavailable: fewer replicas are up than the level needs; nothing was done
+//   //   (unless the message says the outcome is unknown: replicas up but failing).
 #ifndef MEMDB_REQUEST_OPTIONS_H_
 #define MEMDB_REQUEST_OPTIONS_H_
 

@@ -34,7 +34,7 @@ enum class Code : uint16_t {
   kInternal = 15,
   kClockSkew = 16,         // request timestamp too far ahead of this node's clock
   kPermissionDenied = 17,  // a node-to-node opcode from a session not authenticated as a peer
-  kUnavailable = 18,       // the node that must serve the request is down or unreachable
+  kUnavailable = 18,       // too few of the key's replicas up (or answering) for the level
   // Local only, never on the wire.
   kInvalidArgument = 1000,
   kConnectionFailed = 1001,  // could not connect, or the connection broke

@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "common/host_port.h"
 #include "config/client_keys.h"
-#include "config/host_port.h"
 #include "config/settings.h"
 #include "oplog/record.h"
 
@@ -52,6 +52,10 @@ void CheckAuth(const AuthConfig& auth, config::Errors* errors) {
   }
 }
 
+// The longest address gossip carries (cluster::kMaxAddressBytes; config does not link the
+// cluster module). A longer one would make every gossip message of this node undecodable.
+constexpr size_t kMaxAdvertiseBytes = 256;
+
 constexpr char kHostPortRule[] =
     "host:port (a host name or IP address, [v6] in brackets; port 1-65535)";
 
@@ -71,6 +75,10 @@ void CheckCluster(const Config& config, config::Errors* errors) {
     if (!ParseHostPort(cluster.advertise, &parsed)) {
       errors->Add("cluster.advertise: " + config::Quote(cluster.advertise) + " is not " +
                   kHostPortRule);
+    } else if (cluster.advertise.size() > kMaxAdvertiseBytes) {
+      errors->Add("cluster.advertise: " + config::Quote(cluster.advertise) + " is " +
+                  std::to_string(cluster.advertise.size()) +
+                  " characters; gossip carries at most " + std::to_string(kMaxAdvertiseBytes));
     } else if (IsWildcardAddress(parsed.host)) {
       errors->Add("cluster.advertise: " + config::Quote(cluster.advertise) +
                   " is a wildcard address that other nodes cannot connect to; give this node's "

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "net/connection.h"
+#include "net/system_env.h"
 
 namespace memdb::net {
 
@@ -31,11 +32,7 @@ OplogRuntime::~OplogRuntime() {
   job_thread_.Stop();
 }
 
-uint64_t OplogRuntime::NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
-}
+uint64_t OplogRuntime::NowMs() { return SteadyNowMillis(); }
 
 void OplogRuntime::Start(std::function<void(const Status&)> on_failure) {
   on_failure_ = std::move(on_failure);

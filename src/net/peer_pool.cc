@@ -8,7 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "config/host_port.h"
+#include "common/host_port.h"
+#include "net/system_env.h"
 #include "node/peer_stream.h"
 
 namespace memdb::net {
@@ -237,12 +238,6 @@ PeerPool::PeerPool(asio::io_context& io, PeerPoolOptions options)
 
 PeerPool::~PeerPool() { Shutdown(); }
 
-uint64_t PeerPool::NowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
-}
-
 void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timestamp,
                     std::string body, uint32_t timeout_ms, Done done) {
   if (shut_down_) {
@@ -252,7 +247,7 @@ void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timest
   ++counters_.requests;
   Peer& peer = peers_[address];
   if (!peer.conn) {
-    const uint64_t now = NowMs();
+    const uint64_t now = SteadyNowMillis();
     if (now < peer.backoff_until_ms) {
       ++counters_.backoff_rejections;
       PostDone(io_, std::move(done),
@@ -335,7 +330,7 @@ void PeerPool::OnConnClosed(const std::string& address, Conn* conn, CloseKind ki
   peer.last_error = why;
   peer.backoff_ms = peer.backoff_ms == 0 ? options_.min_backoff_ms
                                          : std::min(peer.backoff_ms * 2, options_.max_backoff_ms);
-  peer.backoff_until_ms = NowMs() + peer.backoff_ms;
+  peer.backoff_until_ms = SteadyNowMillis() + peer.backoff_ms;
 }
 
 void PeerPool::Shutdown() {

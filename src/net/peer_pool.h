@@ -84,7 +84,6 @@ class PeerPool final : public cluster::PeerTransport {
   void OnConnClosed(const std::string& address, Conn* conn, CloseKind kind, const std::string& why);
   void OnConnReady(const std::string& address);
   void Post(Done done, Status status);
-  static uint64_t NowMs();
 
   asio::io_context& io_;
   PeerPoolOptions options_;

@@ -7,17 +7,12 @@
 #include <csignal>
 
 #include "net/connection.h"
+#include "net/system_env.h"
 #include "protocol/messages.h"
 
 namespace memdb::net {
 
 namespace {
-
-uint64_t SteadyNowMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
-}
 
 // How often timeouts are checked: a quarter of the shortest timeout, within [20 ms, 1 s].
 std::chrono::milliseconds SweepInterval(const ServerConfig& c) {
@@ -86,7 +81,7 @@ void Server::Run() {
   signals_.async_wait([this](const asio::error_code& ec, int signo) {
     if (!ec) BeginShutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
   });
-  Connection::SetNow(SteadyNowMs());
+  Connection::SetNow(SteadyNowMillis());
   if (oplog_) {
     oplog_->Start([this](const Status&) {
       exit_code_ = 1;
@@ -113,7 +108,7 @@ void Server::DoAccept() {
       return;
     }
     if (shutting_down_) return;
-    Connection::SetNow(SteadyNowMs());
+    Connection::SetNow(SteadyNowMillis());
     if (connections_.size() >= config_.max_connections) {
       ++node_->server_counters().connections_rejected;
       Reject(std::move(socket));
@@ -128,7 +123,7 @@ void Server::DoAccept() {
       connections_.emplace(id, conn);
       ++node_->server_counters().connections_accepted;
       node_->server_counters().connections_open = connections_.size();
-      conn->Start(SteadyNowMs());
+      conn->Start(SteadyNowMillis());
     }
     DoAccept();
   });
@@ -160,7 +155,7 @@ void Server::ArmSweep() {
 }
 
 void Server::Sweep() {
-  const uint64_t now = SteadyNowMs();
+  const uint64_t now = SteadyNowMillis();
   Connection::SetNow(now);
   std::vector<std::shared_ptr<Connection>> expired;
   for (auto& [id, conn] : connections_) {
@@ -246,7 +241,7 @@ void Server::LogMemberEvents() {
 }
 
 void Server::LogReplicationProgress() {
-  const uint64_t now = SteadyNowMs();
+  const uint64_t now = SteadyNowMillis();
   if (Catchup* catchup = node_->catchup(); catchup != nullptr) {
     const CatchupProgress p = catchup->progress();
     const CatchupProgress& last = logged_catchup_;

@@ -13,11 +13,13 @@ uint64_t SystemClock::NowMillis() {
                                    .count());
 }
 
-uint64_t SteadyClock::NowMillis() {
+uint64_t SteadyNowMillis() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())
                                    .count());
 }
+
+uint64_t SteadyClock::NowMillis() { return SteadyNowMillis(); }
 
 uint64_t SecureRandom::Next64() {
   uint64_t v;

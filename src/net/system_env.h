@@ -14,6 +14,10 @@ class SystemClock final : public PhysicalClock {
   uint64_t NowMillis() override;
 };
 
+// Monotonic milliseconds since an arbitrary origin (std::chrono::steady_clock): the one place
+// the runtime reads it (timers, backoffs, the sweep, SteadyClock).
+uint64_t SteadyNowMillis();
+
 // Monotonic time (CLOCK_MONOTONIC via std::chrono::steady_clock), in milliseconds since an
 // arbitrary origin: never jumps, for durations (the gossip driver's failure detector). Not
 // wall-clock time, despite the PhysicalClock interface.

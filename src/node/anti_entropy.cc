@@ -460,6 +460,8 @@ Status AntiEntropy::HandleMerkleTree(const protocol::Frame& frame, std::string* 
                                          " needs a " + std::to_string(response_bytes) +
                                          "-byte response, over limits.max_frame_bytes");
   }
+  static_assert(protocol::kMaxMerkleDepth <= MerkleTree::kMaxDepth,
+                "a depth the parser accepts must be one MerkleTree can build");
   MerkleTree tree(oplog::HashRange{request.range_begin, request.range_end}, request.depth);
   node_->store().ForEach([&](std::string_view key, const StoredValue& v) {
     tree.Add(KeyHash(key), v.version, v.tombstone);

@@ -29,12 +29,8 @@ std::string LevelName(Consistency level) {
 // The reply frame starting at `start` of `frame` goes out under the request's opcode (plain or
 // _CL) and, for a client of a node that holds no copy, with the not-owner hint.
 void Readdress(std::string* frame, size_t start, uint8_t opcode, bool not_owner) {
-  (*frame)[start + 3] = static_cast<char>(opcode);
-  if (not_owner) {
-    // flags: little-endian u16 at offset 4; the hint is in the low byte.
-    (*frame)[start + 4] = static_cast<char>(static_cast<uint8_t>((*frame)[start + 4]) |
-                                            static_cast<uint8_t>(protocol::kFlagNotOwner));
-  }
+  protocol::SetEncodedOpcode(frame, start, opcode);
+  if (not_owner) protocol::AddEncodedFlags(frame, start, protocol::kFlagNotOwner);
 }
 
 // "node 3" / "nodes 2, 3".
@@ -104,14 +100,16 @@ struct Coordinator::Op {
   void Reply(AppendFn append) {
     if (replied) return;
     replied = true;
+    if (sync_out != nullptr) {  // straight into the connection's buffer: no copy
+      const size_t start = sync_out->size();
+      append(sync_out);
+      Readdress(sync_out, start, request.opcode, request.not_owner);
+      return;
+    }
     std::string frame;
     append(&frame);
     Readdress(&frame, 0, request.opcode, request.not_owner);
-    if (sync_out != nullptr) {
-      sync_out->append(frame);
-    } else {
-      deferred.Fill(std::move(frame));
-    }
+    deferred.Fill(std::move(frame));
   }
 
   void ReplyError(Code code, const std::string& message) {

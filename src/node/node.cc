@@ -313,7 +313,7 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) 
         const size_t start = out->size();
         --requests_;  // counted once, by the plain request
         const oplog::Lsn lsn = HandleRequest(plain, out, peer);
-        (*out)[start + 3] = static_cast<char>(h.opcode);  // the header's opcode byte
+        protocol::SetEncodedOpcode(out, start, h.opcode);
         return lsn;
       }
       break;
@@ -374,7 +374,6 @@ oplog::Lsn Node::HandleRequest(const Frame& frame, std::string* out, bool peer) 
 Status Node::AttachReplication(cluster::PeerTransport* transport, FileSystem* fs,
                                const ReplicationOptions& options) {
   assert(cluster_ != nullptr && !coordinator_);
-  replication_options_ = options;
   cluster::Gossiper* gossiper = &cluster_->membership().gossiper();
   if (options.hints.enabled && !options.hints.dir.empty()) {
     auto hints = HintStore::Open(fs, options.hints, monotonic_->NowMillis());

@@ -126,7 +126,6 @@ class Node {
   Catchup* catchup() { return catchup_.get(); }
   AntiEntropy* anti_entropy() { return anti_entropy_.get(); }
   HintStore* hint_store() { return hints_.get(); }
-  const ReplicationOptions& replication_options() const { return replication_options_; }
 
   // ---- operations: act on the store, stamp with the clock, log ----
   // Views in the result are valid until the next mutation of the store.
@@ -201,7 +200,6 @@ class Node {
   std::unique_ptr<OplogMaintenance> maintenance_;
   cluster::GossipDriver* cluster_ = nullptr;
   PhysicalClock* monotonic_ = nullptr;
-  ReplicationOptions replication_options_;
   std::unique_ptr<HintStore> hints_;
   std::unique_ptr<HintDelivery> hint_delivery_;
   std::unique_ptr<Coordinator> coordinator_;

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "memdb/status.h"
@@ -90,6 +91,19 @@ struct Frame {
   FrameHeader header;
   std::string_view body;
 };
+
+// Rewrites header fields of an encoded frame that starts at `frame[start]` — for a reply made by
+// one handler and sent under another request's opcode (a _CL request served by the plain
+// handler) or with the not-owner hint.
+inline constexpr size_t kOpcodeOffset = 3;
+inline constexpr size_t kFlagsOffset = 4;  // u16 little-endian; every known flag is in its low byte
+inline void SetEncodedOpcode(std::string* frame, size_t start, uint8_t opcode) {
+  (*frame)[start + kOpcodeOffset] = static_cast<char>(opcode);
+}
+inline void AddEncodedFlags(std::string* frame, size_t start, uint8_t low_flags) {
+  char& byte = (*frame)[start + kFlagsOffset];
+  byte = static_cast<char>(static_cast<uint8_t>(byte) | low_flags);
+}
 
 // Size limits, all configurable (config: limits.*). Checked before any allocation.
 struct Limits {

@@ -1,70 +1,10 @@
 // Tests for memdb_config: precedence of flags > env > YAML file > defaults, validation errors,
-// secret redaction, key files, and the --help / --version / --print-config actions.
-// The environment is always passed as an EnvMap; the process environment is never changed.
-#include <sys/stat.h>
-#include <unistd.h>
+// the oplog section, secret redaction, key files, and the --help / --version / --print-config
+// actions. The cluster and replication sections: config_cluster_test.cc.
+#include "config_test_util.h"
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <vector>
-
-#include "config/config_loader.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
-
-namespace memdb {
+namespace memdb::config_test {
 namespace {
-
-using ::testing::HasSubstr;
-using ::testing::Not;
-
-constexpr char kSecret1[] = "ops-secret-0123456789abcdef";
-constexpr char kSecret2[] = "app-secret-fedcba9876543210";
-
-class ConfigTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "memdb_config_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  // Writes `text` to `name` in the temp dir (mode 0600) and returns its path.
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    ::chmod(path.c_str(), 0600);
-    return path;
-  }
-
-  // LoadConfig with argv = {"memdb", args...}; the default config path does not exist unless
-  // `default_path` is given.
-  Result<CommandLine> Load(std::vector<std::string> args, const EnvMap& env = {},
-                           std::string default_path = "") {
-    if (default_path.empty()) default_path = (dir_ / "no-default.yaml").string();
-    std::vector<const char*> argv = {"memdb"};
-    for (const std::string& arg : args) argv.push_back(arg.c_str());
-    return LoadConfig(static_cast<int>(argv.size()), argv.data(), env, "memdb 1.2.3", default_path);
-  }
-
-  // The error message of a load that must fail.
-  std::string LoadError(std::vector<std::string> args, const EnvMap& env = {}) {
-    Result<CommandLine> result = Load(std::move(args), env);
-    EXPECT_FALSE(result.ok()) << "expected an error";
-    if (result.ok()) return "";
-    EXPECT_EQ(result.status().code(), Code::kInvalidArgument) << result.status().ToString();
-    return result.status().message();
-  }
-
-  std::filesystem::path dir_;
-};
 
 // ---- defaults and precedence -----------------------------------------------------------------
 
@@ -388,50 +328,6 @@ TEST_F(ConfigTest, RenderedOplogSectionLoadsBack) {
   EXPECT_EQ(second->config.oplog.compaction_max_log_ratio, 2.5);
 }
 
-TEST_F(ConfigTest, ReplicationSettingsLoadWithTheirDefaults) {
-  Result<CommandLine> loaded =
-      Load({"--auth-enabled=false", "--replication-factor=5", "--replication-read-consistency=one",
-            "--replication-hints-window-ms=60000"});
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  const ReplicationConfig& r = loaded->config.replication;
-  EXPECT_EQ(r.factor, 5u);
-  EXPECT_EQ(r.read_consistency, "one");
-  EXPECT_EQ(r.write_consistency, "quorum");
-  EXPECT_EQ(r.hints_window_ms, 60000u);
-  EXPECT_TRUE(r.hints_enabled);
-  EXPECT_THAT(LoadError({"--auth-enabled=false", "--replication-write-consistency=most"}),
-              HasSubstr("replication.write_consistency"));
-  EXPECT_THAT(LoadError({"--auth-enabled=false", "--replication-factor=0"}),
-              HasSubstr("replication.factor"));
-}
-
-// A tombstone must outlive every way an older copy of its key can still travel.
-TEST_F(ConfigTest, TombstoneGraceMustOutlastHintsAndAntiEntropy) {
-  std::string message = LoadError({"--auth-enabled=false", "--oplog-tombstone-grace-ms=60000"});
-  EXPECT_THAT(message, HasSubstr("replication.hints.window_ms (10800000) must be shorter than "
-                                 "oplog.tombstone_grace_ms (60000)"));
-  EXPECT_THAT(message, HasSubstr("replication.anti_entropy_interval_ms (3600000) must be shorter"));
-  // Fine once both are shorter, or off.
-  EXPECT_TRUE(
-      Load({"--auth-enabled=false", "--oplog-tombstone-grace-ms=60000",
-            "--replication-hints-window-ms=30000", "--replication-anti-entropy-interval-ms=0"})
-          .ok());
-  EXPECT_TRUE(
-      Load({"--auth-enabled=false", "--oplog-tombstone-grace-ms=60000",
-            "--replication-hints-enabled=false", "--replication-anti-entropy-interval-ms=50000"})
-          .ok());
-}
-
-// A replica that crashes may have missed writes stamped up to a deadline before its last one.
-TEST_F(ConfigTest, CatchupMarginMustCoverTheRequestDeadline) {
-  EXPECT_THAT(LoadError({"--auth-enabled=false", "--replication-catchup-margin-ms=500"}),
-              HasSubstr("replication.catchup.margin_ms (500) must be at least "
-                        "replication.request_timeout_ms (2000)"));
-  EXPECT_TRUE(Load({"--auth-enabled=false", "--replication-catchup-margin-ms=500",
-                    "--replication-request-timeout-ms=500"})
-                  .ok());
-}
-
 TEST_F(ConfigTest, AuthEnabledWithoutKeysIsRefused) {
   std::string message = LoadError({});
   EXPECT_THAT(message, HasSubstr("auth.enabled is true but no client key is configured"));
@@ -697,104 +593,6 @@ TEST_F(ConfigTest, CurrentEnvironmentHoldsOnlyMemdbVariables) {
   }
 }
 
-// ---- cluster -----------------------------------------------------------------------------------
-
-TEST_F(ConfigTest, ClusterDefaults) {
-  Result<CommandLine> result = Load({"--auth-enabled=false"});
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  const ClusterConfig& c = result->config.cluster;
-  EXPECT_EQ(c.name, "memdb");
-  EXPECT_TRUE(c.seeds.empty());
-  EXPECT_EQ(c.advertise, "");
-  EXPECT_EQ(c.tokens_per_node, 256u);
-  EXPECT_EQ(c.gossip_interval_ms, 1000u);
-  EXPECT_EQ(c.phi_threshold, 8.0);
-  EXPECT_EQ(c.peer_timeout_ms, 2000u);
-  EXPECT_EQ(c.peer_connect_timeout_ms, 1000u);
-}
-
-TEST_F(ConfigTest, ClusterSeedsAreAYamlListOrACommaSeparatedEnvAndFlag) {
-  std::string path =
-      Write("memdb.yaml", "auth:\n  enabled: false\n  cluster_key: " + std::string(kSecret2) +
-                              "\ncluster:\n  name: prod\n  seeds:\n    - a.example:7001\n"
-                              "    - \"[::1]:7002\"\n  advertise: 10.0.0.5:7379\n"
-                              "  tokens_per_node: 16\n  phi_threshold: 12.5\n");
-  Result<CommandLine> result = Load({"-c", path});
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(result->config.cluster.name, "prod");
-  EXPECT_EQ(result->config.cluster.seeds,
-            (std::vector<std::string>{"a.example:7001", "[::1]:7002"}));
-  EXPECT_EQ(result->config.cluster.advertise, "10.0.0.5:7379");
-  EXPECT_EQ(result->config.cluster.tokens_per_node, 16u);
-  EXPECT_EQ(result->config.cluster.phi_threshold, 12.5);
-
-  result = Load({"-c", path}, {{"MEMDB_CLUSTER_SEEDS", " b:1 , c:2,,"}});
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(result->config.cluster.seeds, (std::vector<std::string>{"b:1", "c:2"}));
-
-  result = Load({"-c", path, "--cluster-seeds", "d:3"}, {{"MEMDB_CLUSTER_SEEDS", "b:1"}});
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(result->config.cluster.seeds, (std::vector<std::string>{"d:3"}));
-
-  // An empty env value clears the file's list.
-  result = Load({"-c", path}, {{"MEMDB_CLUSTER_SEEDS", ""}});
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_TRUE(result->config.cluster.seeds.empty());
-
-  // The rendered list loads back (the redacted cluster key is given again by env).
-  Result<CommandLine> again = Load({"-c", path, "--cluster-seeds", "x:1,y:2"});
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
-  std::string rendered = Write("rendered.yaml", RenderConfig(again->config));
-  Result<CommandLine> back = Load({"-c", rendered}, {{"MEMDB_AUTH_CLUSTER_KEY", kSecret2}});
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
-  EXPECT_EQ(back->config.cluster.seeds, (std::vector<std::string>{"x:1", "y:2"}));
-}
-
-TEST_F(ConfigTest, BadClusterAddressesAreNamed) {
-  std::string message = LoadError({"--auth-enabled=false", "--cluster-seeds",
-                                   "a:1,nope,b:0,c:99999", "--cluster-advertise", "host"});
-  EXPECT_THAT(message, HasSubstr("cluster.seeds: \"nope\" is not host:port"));
-  EXPECT_THAT(message, HasSubstr("cluster.seeds: \"b:0\""));
-  EXPECT_THAT(message, HasSubstr("cluster.seeds: \"c:99999\""));
-  EXPECT_THAT(message, Not(HasSubstr("\"a:1\"")));
-  EXPECT_THAT(message, HasSubstr("cluster.advertise: \"host\" is not host:port"));
-
-  message = LoadError({"--auth-enabled=false", "--cluster-tokens-per-node", "0"});
-  EXPECT_THAT(message, HasSubstr("cluster.tokens_per_node: \"0\""));
-  message = LoadError({"--auth-enabled=false", "--cluster-tokens-per-node", "4097"});
-  EXPECT_THAT(message, HasSubstr("cluster.tokens_per_node: \"4097\""));
-  message = LoadError({"--auth-enabled=false", "--cluster-phi-threshold", "-1"});
-  EXPECT_THAT(message, HasSubstr("cluster.phi_threshold"));
-}
-
-TEST_F(ConfigTest, WildcardBindNeedsAnAdvertisedAddress) {
-  std::string message = LoadError({"--auth-enabled=false", "--bind", "0.0.0.0"});
-  EXPECT_THAT(message, HasSubstr("cluster.advertise must be set when server.bind is \"0.0.0.0\""));
-  message = LoadError({"--auth-enabled=false", "--bind", "::"});
-  EXPECT_THAT(message, HasSubstr("cluster.advertise must be set"));
-  message = LoadError(
-      {"--auth-enabled=false", "--bind", "0.0.0.0", "--cluster-advertise", "0.0.0.0:7379"});
-  EXPECT_THAT(message, HasSubstr("wildcard address"));
-  Result<CommandLine> result =
-      Load({"--auth-enabled=false", "--bind", "0.0.0.0", "--cluster-advertise", "10.1.2.3:7379"});
-  EXPECT_TRUE(result.ok()) << result.status().ToString();
-}
-
-TEST_F(ConfigTest, SeedsWithAuthNeedTheClusterKey) {
-  const std::string key = "--auth-client-key=ops:" + std::string(kSecret1);
-  std::string message = LoadError({key, "--cluster-seeds", "a:1"});
-  EXPECT_THAT(message, HasSubstr("cluster.seeds is set but auth.cluster_key is not"));
-  EXPECT_TRUE(Load({key, "--cluster-seeds", "a:1"}, {{"MEMDB_AUTH_CLUSTER_KEY", kSecret2}}).ok());
-  // Without auth no key is needed (peers are not authenticated either).
-  EXPECT_TRUE(Load({"--auth-enabled=false", "--cluster-seeds", "a:1"}).ok());
-}
-
-TEST_F(ConfigTest, ClientKeyNamedClusterIsRefused) {
-  std::string message = LoadError({"--auth-client-key=cluster:" + std::string(kSecret1)});
-  EXPECT_THAT(message, HasSubstr("the key id \"cluster\" is reserved"));
-  EXPECT_THAT(message, Not(HasSubstr(kSecret1)));
-}
-
 #ifdef MEMDB_VECTORS_DIR
 // config/memdb.yaml documents the defaults: loading it must give exactly the built-in ones.
 TEST_F(ConfigTest, SampleConfigFileParsesAndMatchesTheDefaults) {
@@ -816,4 +614,4 @@ TEST_F(ConfigTest, SampleConfigFileParsesAndMatchesTheDefaults) {
 #endif
 
 }  // namespace
-}  // namespace memdb
+}  // namespace memdb::config_test

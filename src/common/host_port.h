@@ -4,8 +4,8 @@
 // Forms: "name:port", "1.2.3.4:port", "[v6]:port". The host is 1-253 characters of
 // A-Z a-z 0-9 . - _ (or, in brackets, hex digits, ':' and '.'); the port a decimal 1-65535.
 // Pure; safe from any thread.
-#ifndef MEMDB_CONFIG_HOST_PORT_H_
-#define MEMDB_CONFIG_HOST_PORT_H_
+#ifndef MEMDB_COMMON_HOST_PORT_H_
+#define MEMDB_COMMON_HOST_PORT_H_
 
 #include <cstdint>
 #include <string>
@@ -30,4 +30,4 @@ bool IsWildcardAddress(std::string_view host);
 
 }  // namespace memdb
 
-#endif  // MEMDB_CONFIG_HOST_PORT_H_
+#endif  // MEMDB_COMMON_HOST_PORT_H_

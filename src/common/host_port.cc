@@ -1,4 +1,4 @@
-#include "config/host_port.h"
+#include "common/host_port.h"
 
 namespace memdb {
 
