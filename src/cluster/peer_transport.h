@@ -34,6 +34,19 @@ struct PeerResponse {
   std::string_view body;    // valid only during the callback
 };
 
+// What a transport has done so far, for STATS (`peer_*`, docs/cluster.md): a coordinator's
+// replica failures say that requests failed, these say why (no connection, a lost one, ...).
+struct PeerTransportCounters {
+  uint64_t requests = 0;
+  uint64_t connects = 0;            // connections (with handshake) established
+  uint64_t connect_failures = 0;    // attempts that failed before the handshake completed
+  uint64_t auth_refusals = 0;       // of which the peer refused our cluster key
+  uint64_t connections_lost = 0;    // established connections that broke
+  uint64_t protocol_errors = 0;     // connections closed for a bad response
+  uint64_t timeouts = 0;            // requests not answered in time
+  uint64_t backoff_rejections = 0;  // requests failed at once: the peer is in a reconnect backoff
+};
+
 class PeerTransport {
  public:
   using Done = std::function<void(const PeerResponse&)>;
@@ -41,6 +54,8 @@ class PeerTransport {
   // `timeout_ms`: how long to wait for the answer; 0 = the transport's default.
   virtual void Send(const std::string& address, uint8_t opcode, Timestamp timestamp,
                     std::string body, uint32_t timeout_ms, Done done) = 0;
+  // Zeros for a transport that does not count.
+  virtual PeerTransportCounters counters() const { return {}; }
 };
 
 }  // namespace memdb::cluster

@@ -34,10 +34,11 @@ void PostDone(asio::io_context& io, cluster::PeerTransport::Done done, Status st
 
 class PeerPool::Conn : public std::enable_shared_from_this<Conn> {
  public:
-  Conn(PeerPool* pool, asio::io_context& io, std::string address, HostPort host_port)
+  Conn(PeerPool* pool, asio::io_context& io, std::string address, Lane lane, HostPort host_port)
       : pool_(pool),
         io_(io),
         address_(std::move(address)),
+        lane_(lane),
         host_port_(std::move(host_port)),
         resolver_(io),
         socket_(io),
@@ -100,7 +101,7 @@ class PeerPool::Conn : public std::enable_shared_from_this<Conn> {
       PostDone(io_, std::move(pending.done), Status(code, message));
     }
     pending_.clear();
-    if (pool_ != nullptr) pool_->OnConnClosed(address_, this, kind, why);
+    if (pool_ != nullptr) pool_->OnConnClosed(address_, lane_, this, kind, why);
   }
 
   void Detach() { pool_ = nullptr; }
@@ -173,7 +174,7 @@ class PeerPool::Conn : public std::enable_shared_from_this<Conn> {
     }
     if (!was_ready && stream_.ready()) {
       connect_timer_.cancel();
-      if (pool_ != nullptr) pool_->OnConnReady(address_);
+      if (pool_ != nullptr) pool_->OnConnReady(address_, lane_);
     }
     MaybeWrite();
     DoRead();
@@ -214,6 +215,7 @@ class PeerPool::Conn : public std::enable_shared_from_this<Conn> {
   PeerPool* pool_;
   asio::io_context& io_;
   std::string address_;
+  Lane lane_;
   HostPort host_port_;
   asio::ip::tcp::resolver resolver_;
   asio::ip::tcp::socket socket_;
@@ -245,7 +247,9 @@ void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timest
     return;
   }
   ++counters_.requests;
-  Peer& peer = peers_[address];
+  const Lane lane = LaneOf(opcode);
+  auto& peers = lanes_[static_cast<size_t>(lane)];
+  Peer& peer = peers[address];
   if (!peer.conn) {
     const uint64_t now = SteadyNowMillis();
     if (now < peer.backoff_until_ms) {
@@ -258,12 +262,12 @@ void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timest
     }
     HostPort host_port;
     if (!ParseHostPort(address, &host_port)) {
-      peers_.erase(address);
+      peers.erase(address);
       PostDone(io_, std::move(done),
                Status(Code::kConnectionFailed, "\"" + address + "\" is not host:port"));
       return;
     }
-    peer.conn = std::make_shared<Conn>(this, io_, address, std::move(host_port));
+    peer.conn = std::make_shared<Conn>(this, io_, address, lane, std::move(host_port));
     peer.conn->Start(timestamp);
   }
   uint32_t id = next_request_id_++;
@@ -273,15 +277,25 @@ void PeerPool::Send(const std::string& address, uint8_t opcode, Timestamp timest
                   timeout_ms != 0 ? timeout_ms : options_.request_timeout_ms, std::move(done));
 }
 
-void PeerPool::OnConnReady(const std::string& address) {
+PeerPool::Lane PeerPool::LaneOf(uint8_t opcode) {
+  return opcode == static_cast<uint8_t>(protocol::Opcode::kGossipSyn) ||
+                 opcode == static_cast<uint8_t>(protocol::Opcode::kGossipAck2)
+             ? Lane::kGossip
+             : Lane::kData;
+}
+
+const char* PeerPool::LaneSuffix(Lane lane) { return lane == Lane::kGossip ? " (gossip)" : ""; }
+
+void PeerPool::OnConnReady(const std::string& address, Lane lane) {
   ++counters_.connects;
-  auto it = peers_.find(address);
-  if (it == peers_.end()) return;
+  auto& peers = lanes_[static_cast<size_t>(lane)];
+  auto it = peers.find(address);
+  if (it == peers.end()) return;
   Peer& peer = it->second;
   if (peer.failure_logged) {
-    spdlog::info("peer {}: connected again", address);
+    spdlog::info("peer {}{}: connected again", address, LaneSuffix(lane));
   } else {
-    spdlog::debug("peer {}: connected", address);
+    spdlog::debug("peer {}{}: connected", address, LaneSuffix(lane));
   }
   peer.backoff_ms = 0;
   peer.backoff_until_ms = 0;
@@ -289,38 +303,41 @@ void PeerPool::OnConnReady(const std::string& address) {
   peer.last_error.clear();
 }
 
-void PeerPool::OnConnClosed(const std::string& address, Conn* conn, CloseKind kind,
+void PeerPool::OnConnClosed(const std::string& address, Lane lane, Conn* conn, CloseKind kind,
                             const std::string& why) {
-  auto it = peers_.find(address);
-  if (it == peers_.end() || it->second.conn.get() != conn) return;
+  auto& peers = lanes_[static_cast<size_t>(lane)];
+  auto it = peers.find(address);
+  if (it == peers.end() || it->second.conn.get() != conn) return;
+  const char* suffix = LaneSuffix(lane);
   Peer& peer = it->second;
   // `conn` stays alive: the handler that closed it holds a reference.
   peer.conn.reset();
   switch (kind) {
     case CloseKind::kLost:
       // An established connection broke: the next Send reconnects at once.
-      spdlog::info("peer {}: connection lost: {}", address, why);
+      ++counters_.connections_lost;
+      spdlog::info("peer {}{}: connection lost: {}", address, suffix, why);
       return;
     case CloseKind::kProtocolError:
       ++counters_.protocol_errors;
-      spdlog::warn("peer {}: closing the connection: {}", address, why);
+      spdlog::warn("peer {}{}: closing the connection: {}", address, suffix, why);
       break;
     case CloseKind::kAuthRefused:
       ++counters_.connect_failures;
       ++counters_.auth_refusals;
       if (!peer.failure_logged) {
-        spdlog::warn("peer {}: {}; this node cannot join it", address, why);
+        spdlog::warn("peer {}{}: {}; this node cannot join it", address, suffix, why);
       } else {
-        spdlog::debug("peer {}: {}", address, why);
+        spdlog::debug("peer {}{}: {}", address, suffix, why);
       }
       break;
     case CloseKind::kConnectFailed:
       ++counters_.connect_failures;
       if (!peer.failure_logged) {
-        spdlog::info("peer {}: {} (retrying with backoff; further failures logged at debug)",
-                     address, why);
+        spdlog::info("peer {}{}: {} (retrying with backoff; further failures logged at debug)",
+                     address, suffix, why);
       } else {
-        spdlog::debug("peer {}: {}", address, why);
+        spdlog::debug("peer {}{}: {}", address, suffix, why);
       }
       break;
     case CloseKind::kShutdown:
@@ -336,12 +353,14 @@ void PeerPool::OnConnClosed(const std::string& address, Conn* conn, CloseKind ki
 void PeerPool::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  auto peers = std::move(peers_);
-  peers_.clear();
-  for (auto& [address, peer] : peers) {
-    if (!peer.conn) continue;
-    peer.conn->Detach();
-    peer.conn->Close(CloseKind::kShutdown, "this node is shutting down");
+  for (auto& lane : lanes_) {
+    auto peers = std::move(lane);
+    lane.clear();
+    for (auto& [address, peer] : peers) {
+      if (!peer.conn) continue;
+      peer.conn->Detach();
+      peer.conn->Close(CloseKind::kShutdown, "this node is shutting down");
+    }
   }
 }
 

@@ -1,7 +1,12 @@
 // PeerPool — the daemon's cluster::PeerTransport: outbound node-to-node connections over asio
 // on the server's io_context (docs/cluster.md, "Node-to-node transport").
 //
-// One connection per peer address, opened on demand by the first Send: resolve, connect and
+// Two connections per peer address — lanes: one for gossip, one for everything else (replica
+// writes and reads, hints, catch-up, anti-entropy). Gossip is the failure detector's heartbeat:
+// on a shared connection it would queue behind data whose replies wait for the peer's fsync, and
+// a healthy but busy peer would be convicted (and skipped by writes) for nothing.
+//
+// Each connection is opened on demand by the first Send on its lane: resolve, connect and
 // authenticate (HELLO, CHALLENGE, AUTH with key id "cluster" and the cluster secret; the
 // protocol is PeerStream's, node/peer_stream.h) within `connect_timeout_ms`. Requests are
 // pipelined on it with pool-wide request ids; responses are matched by id. Each request has a
@@ -22,6 +27,7 @@
 #ifndef MEMDB_NET_PEER_POOL_H_
 #define MEMDB_NET_PEER_POOL_H_
 
+#include <array>
 #include <asio.hpp>
 #include <cstdint>
 #include <memory>
@@ -43,16 +49,6 @@ struct PeerPoolOptions {
   protocol::Limits limits;  // responses larger than limits.max_frame_bytes fail the connection
 };
 
-struct PeerPoolCounters {
-  uint64_t requests = 0;
-  uint64_t connects = 0;          // handshakes completed
-  uint64_t connect_failures = 0;  // attempts that failed before the handshake completed
-  uint64_t auth_refusals = 0;     // of which the peer refused our cluster key
-  uint64_t protocol_errors = 0;   // connections closed for a bad response
-  uint64_t timeouts = 0;
-  uint64_t backoff_rejections = 0;  // Sends failed at once during a backoff
-};
-
 class PeerPool final : public cluster::PeerTransport {
  public:
   PeerPool(asio::io_context& io, PeerPoolOptions options);
@@ -65,11 +61,14 @@ class PeerPool final : public cluster::PeerTransport {
   // Closes every connection; pending requests fail with kShuttingDown. Idempotent.
   void Shutdown();
 
-  size_t connection_count() const { return peers_.size(); }
-  const PeerPoolCounters& counters() const { return counters_; }
+  size_t connection_count() const { return lanes_[0].size() + lanes_[1].size(); }
+  cluster::PeerTransportCounters counters() const override { return counters_; }
 
  private:
   class Conn;
+  enum class Lane : uint8_t { kData = 0, kGossip = 1 };
+  static Lane LaneOf(uint8_t opcode);
+  static const char* LaneSuffix(Lane lane);  // for the logs: "" or " (gossip)"
   // How a connection ended, for the bookkeeping and the logs.
   enum class CloseKind { kConnectFailed, kAuthRefused, kLost, kProtocolError, kShutdown };
   struct Peer {
@@ -81,14 +80,15 @@ class PeerPool final : public cluster::PeerTransport {
   };
 
   // From a Conn that failed (or closed at shutdown).
-  void OnConnClosed(const std::string& address, Conn* conn, CloseKind kind, const std::string& why);
-  void OnConnReady(const std::string& address);
+  void OnConnClosed(const std::string& address, Lane lane, Conn* conn, CloseKind kind,
+                    const std::string& why);
+  void OnConnReady(const std::string& address, Lane lane);
   void Post(Done done, Status status);
 
   asio::io_context& io_;
   PeerPoolOptions options_;
-  PeerPoolCounters counters_;
-  std::unordered_map<std::string, Peer> peers_;
+  cluster::PeerTransportCounters counters_;
+  std::array<std::unordered_map<std::string, Peer>, 2> lanes_;  // by Lane, then address
   uint32_t next_request_id_ = 1;
   bool shut_down_ = false;
 };

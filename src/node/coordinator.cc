@@ -328,6 +328,7 @@ oplog::Lsn Coordinator::HandleWrite(Request request, ReplyBuffer* replies) {
     const Request::Replica& replica = r.replicas[i];
     if (replica.self) continue;
     if (!replica.up) {
+      ++counters_.replica_writes_skipped;
       Hint(replica.id, op->record());
       continue;
     }
@@ -631,6 +632,7 @@ void Coordinator::AppendStats(std::vector<protocol::Stat>* out) const {
                               {"replication_timeouts", c.timeouts},
                               {"replica_requests", c.replica_requests},
                               {"replica_failures", c.replica_failures},
+                              {"replica_writes_skipped", c.replica_writes_skipped},
                               {"read_repairs", c.read_repairs},
                               {"hints_written", c.hints_written},
                               {"coordinated_not_replica", c.not_replica},

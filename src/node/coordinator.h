@@ -51,13 +51,14 @@ class HintStore;
 struct CoordinatorCounters {
   uint64_t reads = 0;
   uint64_t writes = 0;
-  uint64_t unavailable = 0;       // answered UNAVAILABLE: too few replicas up
-  uint64_t timeouts = 0;          // answered TIMEOUT: level not reached by the deadline
-  uint64_t replica_requests = 0;  // REPLICA_WRITE / REPLICA_READ sent
-  uint64_t replica_failures = 0;  // of which failed or timed out
-  uint64_t read_repairs = 0;      // REPLICA_WRITEs sent to repair a stale replica
-  uint64_t hints_written = 0;     // writes kept for a replica that was down
-  uint64_t not_replica = 0;       // requests coordinated for keys this node holds no copy of
+  uint64_t unavailable = 0;             // answered UNAVAILABLE: too few replicas up
+  uint64_t timeouts = 0;                // answered TIMEOUT: level not reached by the deadline
+  uint64_t replica_requests = 0;        // REPLICA_WRITE / REPLICA_READ sent
+  uint64_t replica_failures = 0;        // of which failed or timed out
+  uint64_t replica_writes_skipped = 0;  // replica writes not sent: the replica was seen down
+  uint64_t read_repairs = 0;            // REPLICA_WRITEs sent to repair a stale replica
+  uint64_t hints_written = 0;           // writes kept for a replica that was down
+  uint64_t not_replica = 0;             // requests coordinated for keys this node holds no copy of
 };
 
 class Coordinator {

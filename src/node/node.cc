@@ -108,6 +108,19 @@ std::vector<protocol::Stat> Node::Stats() const {
       {"peer_auth_failures", server_counters_.peer_auth_failures},
   };
   AppendClusterStats(*this, &stats);
+  if (transport_ != nullptr) {
+    const cluster::PeerTransportCounters p = transport_->counters();
+    stats.insert(stats.end(), {
+                                  {"peer_requests", p.requests},
+                                  {"peer_connects", p.connects},
+                                  {"peer_connect_failures", p.connect_failures},
+                                  {"peer_auth_refusals", p.auth_refusals},
+                                  {"peer_connections_lost", p.connections_lost},
+                                  {"peer_protocol_errors", p.protocol_errors},
+                                  {"peer_timeouts", p.timeouts},
+                                  {"peer_backoff_rejections", p.backoff_rejections},
+                              });
+  }
   if (coordinator_) coordinator_->AppendStats(&stats);
   if (hints_) hints_->AppendStats(&stats);
   if (catchup_) catchup_->AppendStats(&stats);
@@ -375,6 +388,7 @@ Status Node::AttachReplication(cluster::PeerTransport* transport, FileSystem* fs
                                const ReplicationOptions& options) {
   assert(cluster_ != nullptr && !coordinator_);
   cluster::Gossiper* gossiper = &cluster_->membership().gossiper();
+  transport_ = transport;
   if (options.hints.enabled && !options.hints.dir.empty()) {
     auto hints = HintStore::Open(fs, options.hints, monotonic_->NowMillis());
     if (!hints.ok()) return hints.status();

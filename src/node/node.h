@@ -202,6 +202,7 @@ class Node {
   PhysicalClock* monotonic_ = nullptr;
   std::unique_ptr<HintStore> hints_;
   std::unique_ptr<HintDelivery> hint_delivery_;
+  cluster::PeerTransport* transport_ = nullptr;  // AttachReplication's; its counters in STATS
   std::unique_ptr<Coordinator> coordinator_;
   std::unique_ptr<AntiEntropy> anti_entropy_;
   std::unique_ptr<Catchup> catchup_;

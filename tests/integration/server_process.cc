@@ -48,7 +48,7 @@ bool ServerProcess::StartOnPort(uint16_t port) {
   // A restart must not find the previous run's listening line before the child truncates.
   std::error_code ignored;
   fs::remove(out_path, ignored);
-  fs::remove(err_path, ignored);
+  fs::rename(err_path, err_path + ".previous", ignored);
   const auto started = std::chrono::steady_clock::now();
   pid_ = fork();
   if (pid_ < 0) return false;
@@ -106,11 +106,19 @@ int ServerProcess::Stop(int signo, int timeout_ms) {
   return -1;
 }
 
-std::string ServerProcess::log() const {
-  std::ifstream in(dir_ + "/stderr");
+namespace {
+
+std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+}  // namespace
+
+std::string ServerProcess::log() const { return ReadWhole(dir_ + "/stderr"); }
+
+std::string ServerProcess::previous_log() const { return ReadWhole(dir_ + "/stderr.previous"); }
 
 }  // namespace memdb::testing

@@ -55,6 +55,8 @@ class ServerProcess {
   int64_t start_ms() const { return start_ms_; }
   // Everything the server wrote to stderr so far (its log).
   std::string log() const;
+  // The log of the run before the last restart ("" if none).
+  std::string previous_log() const;
 
  private:
   ServerSpec spec_;

@@ -366,7 +366,10 @@ TEST_F(CoordinatorTest, WriteAtQuorumWithOneReplicaDownSucceedsAndHintsIt) {
   EXPECT_EQ(reply.header.opcode, static_cast<uint8_t>(Opcode::kSetCl));
   EXPECT_TRUE(Stored(2, "k"));
   EXPECT_FALSE(Stored(3, "k"));
-  EXPECT_EQ(StatsOf(*coordinator_)["hints_written"], 1u);
+  auto stats = StatsOf(*coordinator_);
+  EXPECT_EQ(stats["hints_written"], 1u);
+  EXPECT_EQ(stats["replica_writes_skipped"], 1u);
+  EXPECT_EQ(stats["replica_failures"], 0u);
 }
 
 TEST_F(CoordinatorTest, WriteWithTooFewReplicasUpIsUnavailableAndWritesNothing) {
