@@ -48,9 +48,9 @@ double FailureDetector::Phi(NodeId node, uint64_t now_ms) const {
   double mean = a.intervals.empty()
                     ? static_cast<double>(options_.initial_interval_ms)
                     : static_cast<double>(a.sum) / static_cast<double>(a.intervals.size());
-  // Several reports within the same millisecond would give a mean of 0 (an infinite phi the
-  // moment any time passes): a millisecond is the clock's resolution.
-  mean = std::max(mean, 1.0);
+  // Never faster than heartbeats can be new (the header); and several reports within the same
+  // millisecond would give a mean of 0 (an infinite phi the moment any time passes).
+  mean = std::max({mean, static_cast<double>(options_.min_interval_ms), 1.0});
   return (t / mean) * kLog10E;
 }
 

@@ -13,6 +13,13 @@
 // within threshold / log10(e) * max_interval_ms (about 37 s at 1 s gossip) however bad the
 // network was before.
 //
+// The mean is never taken below `min_interval_ms` (the gossip interval): a node's heartbeat is
+// new at most once per its gossip round, so shorter samples are noise — the same round's
+// heartbeat relayed by a third node and then heard directly, a few ms apart. Without the floor, a
+// node first heard twice 9 ms apart would be convicted after 170 ms of ordinary silence (seen on
+// a real three-node cluster: writes skipped a healthy replica right after the cluster formed).
+// So a node that stops is never convicted sooner than threshold / log10(e) * min_interval_ms.
+//
 // A node never reported is down. Each node's detector is its own view: nothing here travels.
 // Pure: time comes in as arguments (milliseconds of a monotonic clock).
 #ifndef MEMDB_CLUSTER_FAILURE_DETECTOR_H_
@@ -31,6 +38,7 @@ struct FailureDetectorOptions {
   uint32_t window = 1000;               // inter-arrival samples kept per node
   uint64_t initial_interval_ms = 1000;  // assumed mean before the first two reports
   uint64_t max_interval_ms = 2000;      // longer gaps are not sampled (2 x gossip interval)
+  uint64_t min_interval_ms = 1000;      // floor of the mean (the gossip interval); 0: none
 };
 
 class FailureDetector {

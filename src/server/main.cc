@@ -187,9 +187,11 @@ int main(int argc, char** argv) {
     membership_options.gossip.failure_detector.phi_threshold = config.cluster.phi_threshold;
     membership_options.gossip.failure_detector.initial_interval_ms =
         config.cluster.gossip_interval_ms;
-    // Longer gaps are outages, not the rhythm (failure_detector.h).
+    // Longer gaps are outages, not the rhythm; heartbeats cannot be new more often than once a
+    // round, so the mean never goes below it (failure_detector.h).
     membership_options.gossip.failure_detector.max_interval_ms =
         2 * uint64_t{config.cluster.gossip_interval_ms};
+    membership_options.gossip.failure_detector.min_interval_ms = config.cluster.gossip_interval_ms;
     auto opened = memdb::cluster::Membership::Open(&fs, membership_options, &random);
     if (!opened.ok()) {
       spdlog::critical("cannot start: cluster identity: {}", opened.status().message());

@@ -17,6 +17,7 @@ cluster::MembershipOptions MembershipOptionsFor(const GossipConfig& config,
   options.gossip.seeds = config.seeds;
   options.gossip.interval_ms = config.interval_ms;
   options.gossip.failure_detector.phi_threshold = config.phi_threshold;
+  options.gossip.failure_detector.min_interval_ms = config.interval_ms;
   return options;
 }
 

@@ -36,6 +36,7 @@ Result<std::unique_ptr<NodeProcess>> NodeProcess::Boot(SimNode& sim, const Repli
       MembershipOptionsFor(config.gossip, sim.address(), data_dir);
   membership_options.gossip.failure_detector.initial_interval_ms = config.gossip.interval_ms;
   membership_options.gossip.failure_detector.max_interval_ms = 2 * config.gossip.interval_ms;
+  membership_options.gossip.failure_detector.min_interval_ms = config.gossip.interval_ms;
   auto membership = cluster::Membership::Open(&disk, membership_options, &sim.random());
   if (!membership.ok()) return membership.status();
   p->membership_ = std::move(membership).value();

@@ -69,7 +69,11 @@ TEST(FailureDetector, RegularArrivalsWithJitterStayUp) {
 }
 
 TEST(FailureDetector, TheMeanFollowsTheObservedRhythm) {
-  FailureDetector fd;
+  FailureDetector fd({.phi_threshold = 8.0,
+                      .window = 100,
+                      .initial_interval_ms = 200,
+                      .max_interval_ms = 400,
+                      .min_interval_ms = 200});
   uint64_t now = 0;
   for (int i = 0; i < 11; ++i) {
     fd.Report(1, now);
@@ -80,8 +84,11 @@ TEST(FailureDetector, TheMeanFollowsTheObservedRhythm) {
 }
 
 TEST(FailureDetector, WindowKeepsOnlyTheLatestSamples) {
-  FailureDetector fd(
-      {.phi_threshold = 8.0, .window = 4, .initial_interval_ms = 1000, .max_interval_ms = 100000});
+  FailureDetector fd({.phi_threshold = 8.0,
+                      .window = 4,
+                      .initial_interval_ms = 1000,
+                      .max_interval_ms = 100000,
+                      .min_interval_ms = 0});
   uint64_t now = 0;
   fd.Report(1, now);
   for (int i = 0; i < 10; ++i) fd.Report(1, now += 5000);  // slow samples, pushed out below
@@ -119,6 +126,32 @@ TEST(FailureDetector, OnlyGapsOverMaxIntervalMeansInitialInterval) {
   fd.Report(1, 0);
   fd.Report(1, 50000);
   EXPECT_NEAR(fd.Phi(1, 52000), kLog10E, 1e-9);
+}
+
+// Two routes deliver one round's heartbeat and the next a few ms apart (a relay, then the node
+// itself): the sample says 9 ms, but heartbeats are new once per 200 ms round at most.
+TEST(FailureDetector, ABurstOfReportsDoesNotMakeItHairTriggered) {
+  const FailureDetectorOptions gossip_200ms{.phi_threshold = 8.0,
+                                            .window = 1000,
+                                            .initial_interval_ms = 200,
+                                            .max_interval_ms = 400,
+                                            .min_interval_ms = 200};
+  FailureDetector fd(gossip_200ms);
+  fd.Report(1, 1000);
+  fd.Report(1, 1009);
+  EXPECT_TRUE(fd.IsUp(1, 1009 + 200));
+  EXPECT_TRUE(fd.IsUp(1, 1009 + 3000));
+  // Convicted after threshold / log10(e) rounds of silence: 18.4 x 200 ms.
+  EXPECT_TRUE(fd.IsUp(1, 1009 + 3680));
+  EXPECT_FALSE(fd.IsUp(1, 1009 + 3690));
+
+  // Without the floor the same two reports convict after 170 ms.
+  FailureDetectorOptions no_floor = gossip_200ms;
+  no_floor.min_interval_ms = 0;
+  FailureDetector hair_trigger(no_floor);
+  hair_trigger.Report(1, 1000);
+  hair_trigger.Report(1, 1009);
+  EXPECT_FALSE(hair_trigger.IsUp(1, 1009 + 170));
 }
 
 TEST(FailureDetector, ForgetMakesTheNodeUnknown) {
