@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "auth/hmac.h"
+#include "loopback_listener.h"
 #include "memdb/client.h"
 #include "protocol/codec.h"
 #include "protocol/consistency_messages.h"
@@ -46,18 +47,7 @@ constexpr char kFatalKey[] = "fatal";  // the fake server answers it with FRAME_
 class FakeServer {
  public:
   FakeServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listen_fd_, 16) != 0) {
-      ADD_FAILURE() << "fake server cannot listen";
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    listen_fd_ = testing::ListenOnLoopback(&port_);
     acceptor_ = std::thread([this] { AcceptLoop(); });
   }
 

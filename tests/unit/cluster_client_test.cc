@@ -23,6 +23,7 @@
 #include "clients/cpp/cluster_routing.h"
 #include "cluster/ring.h"
 #include "common/random.h"
+#include "loopback_listener.h"
 #include "protocol/cluster_messages.h"
 #include "protocol/codec.h"
 #include "protocol/consistency_messages.h"
@@ -39,17 +40,7 @@ using protocol::Opcode;
 class FakeNode {
  public:
   explicit FakeNode(NodeId id) : id_(id) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listen_fd_, 16) != 0) {
-      ADD_FAILURE() << "fake node cannot listen";
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    listen_fd_ = testing::ListenOnLoopback(&port_);
     acceptor_ = std::thread([this] { AcceptLoop(); });
   }
 

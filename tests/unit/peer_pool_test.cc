@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_listener.h"
 #include "protocol/codec.h"
 #include "protocol/messages.h"
 
@@ -30,17 +31,9 @@ using protocol::Opcode;
 class InOrderPeer {
  public:
   InOrderPeer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(listen_fd_, 16) != 0) {
-      ADD_FAILURE() << "fake peer cannot listen";
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    uint16_t port = 0;
+    listen_fd_ = testing::ListenOnLoopback(&port);
+    address_ = "127.0.0.1:" + std::to_string(port);
     acceptor_ = std::thread([this] { Accept(); });
   }
   ~InOrderPeer() { Stop(); }
