@@ -104,11 +104,7 @@ ProcessRun RunCliAgainst(const ServerProcess& server, const std::string& args) {
 TEST(ClusterCommands, OneNodeShowsItselfAlone) {
   ServerProcess server;
   ASSERT_TRUE(server.Start()) << server.log();
-  ClientOptions options;
-  options.port = server.port();
-  options.key_id = server.spec().key_id;
-  options.secret = server.spec().secret;
-  Client client(options);
+  Client client(ClientOptionsFor(server.port(), server.spec()));
   ASSERT_TRUE(client.Set("a", "1").ok());
   Result<ClusterView> view = client.ClusterInfo();
   ASSERT_TRUE(view.ok()) << view.status().ToString();
@@ -180,11 +176,7 @@ TEST(RepairCommand, LoneNodeRunsToTheEnd) {
 TEST(ClientOneNode, RequestOptionsAndRepair) {
   ServerProcess server;
   ASSERT_TRUE(server.Start()) << server.log();
-  ClientOptions options;
-  options.port = server.port();
-  options.key_id = server.spec().key_id;
-  options.secret = server.spec().secret;
-  Client client(options);
+  Client client(ClientOptionsFor(server.port(), server.spec()));
   for (Consistency level :
        {Consistency::kDefault, Consistency::kOne, Consistency::kQuorum, Consistency::kAll}) {
     SCOPED_TRACE(std::string(ConsistencyName(level)));

@@ -30,7 +30,6 @@
 namespace memdb::testing {
 namespace {
 
-
 constexpr char kClusterKey[] = "integration-cluster-key-0123456789";
 
 ServerSpec ClusterSpec(const std::string& cluster_key, const std::vector<uint16_t>& seeds) {
@@ -337,11 +336,7 @@ TEST(ClusterRouting, KeysWrittenThroughAnyNodeLandOnTheirThreeReplicas) {
 
   std::vector<std::unique_ptr<Client>> clients;
   for (size_t i = 0; i < kNodes; ++i) {
-    ClientOptions o;
-    o.port = ports[i];
-    o.key_id = ServerSpec{}.key_id;
-    o.secret = ServerSpec{}.secret;
-    clients.push_back(std::make_unique<Client>(o));
+    clients.push_back(std::make_unique<Client>(ClientOptionsFor(ports[i])));
     ASSERT_TRUE(clients.back()->Connect().ok());
   }
   std::map<NodeId, uint64_t> expected;

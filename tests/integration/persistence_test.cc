@@ -34,10 +34,7 @@ class PersistenceTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start()) << server_->log();
   }
   ClientOptions Options() const {
-    ClientOptions o;
-    o.port = server_->port();
-    o.key_id = server_->spec().key_id;
-    o.secret = server_->spec().secret;
+    ClientOptions o = ClientOptionsFor(server_->port(), server_->spec());
     o.request_timeout = std::chrono::milliseconds(10000);
     return o;
   }

@@ -170,10 +170,7 @@ class WriteLoad {
 
  private:
   void Run(size_t index) {
-    ClientOptions options;
-    options.port = ports_[index % ports_.size()];
-    options.key_id = ServerSpec{}.key_id;
-    options.secret = ServerSpec{}.secret;
+    ClientOptions options = ClientOptionsFor(ports_[index % ports_.size()]);
     options.connect_timeout = milliseconds(1000);
     // Longer than the nodes' replication.request_timeout_ms, so a quorum not reached shows as
     // the node's TIMEOUT (with its message) rather than the client's.
@@ -390,11 +387,7 @@ class ReplicationTest : public ::testing::Test {
     // meanwhile fails at once). These tests are about kills and pauses, not start-up: wait
     // until a write at ALL succeeds through every node, i.e. every replica path carries writes.
     for (size_t i = 0; i < kNodes; ++i) {
-      ClientOptions options;
-      options.port = ports_[i];
-      options.key_id = ServerSpec{}.key_id;
-      options.secret = ServerSpec{}.secret;
-      Client client(options);
+      Client client(ClientOptionsFor(ports_[i]));
       RequestOptions all;
       all.consistency = Consistency::kAll;
       auto warm = WaitFor([&] { return client.Set("warm-up-" + std::to_string(i), "x", all).ok(); },
@@ -442,9 +435,8 @@ class ReplicationTest : public ::testing::Test {
   std::vector<std::unique_ptr<ServerProcess>> nodes_;
 };
 
-// The replication counters of the node on `port`, one line, for a failure report.
-std::string ReplicationStatsLine(uint16_t port) {
-  const std::map<std::string, uint64_t> stats = FetchStats(port);
+// The replication counters among `stats` of the node on `port`, one line, for a failure report.
+std::string ReplicationStatsLine(uint16_t port, const std::map<std::string, uint64_t>& stats) {
   if (stats.empty()) return Address(port) + ": no STATS\n";
   std::string line = Address(port) + ":";
   for (const auto& [name, value] : stats) {
@@ -492,9 +484,9 @@ TEST_F(ReplicationTest, SigkillUnderQuorumLoadLosesNoAckedWriteAndTheRestartCatc
   std::string counters = "replication counters before the kill:\n";
   uint64_t undelivered_before_kill = 0;
   for (size_t i = 0; i < kNodes; ++i) {
-    counters += ReplicationStatsLine(ports_[i]);
-    if (i == victim) continue;
     const std::map<std::string, uint64_t> before = FetchStats(ports_[i]);
+    counters += ReplicationStatsLine(ports_[i], before);
+    if (i == victim) continue;
     undelivered_before_kill +=
         StatOf(before, "replica_failures") + StatOf(before, "replica_writes_skipped");
   }
@@ -597,7 +589,7 @@ TEST_F(ReplicationTest, SigkillUnderQuorumLoadLosesNoAckedWriteAndTheRestartCatc
   }
   if (HasFailure()) {
     counters += "at the end:\n";
-    for (uint16_t port : ports_) counters += ReplicationStatsLine(port);
+    for (uint16_t port : ports_) counters += ReplicationStatsLine(port, FetchStats(port));
     std::printf("%s", counters.c_str());
   }
   EXPECT_GE(StatOf(FetchStats(ports_[victim]), "keys"), written.acked.size());

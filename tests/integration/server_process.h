@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "memdb/client.h"
+
 namespace memdb::testing {
 
 struct ServerSpec {
@@ -23,6 +25,15 @@ struct ServerSpec {
   std::string limits_yaml;  // lines inside `limits:`
   std::string auth_yaml;    // extra lines inside `auth:` (e.g. "  cluster_key: ...\n")
 };
+
+// Client options for the server on `port` started with `spec`: its client key.
+inline ClientOptions ClientOptionsFor(uint16_t port, const ServerSpec& spec = {}) {
+  ClientOptions options;
+  options.port = port;
+  options.key_id = spec.key_id;
+  options.secret = spec.secret;
+  return options;
+}
 
 class ServerProcess {
  public:
